@@ -1,0 +1,57 @@
+#include "ir/op_registry.h"
+
+#include <algorithm>
+#include <map>
+
+#include "ir/ops/op_helpers.h"
+
+namespace kiln {
+
+const AttrSpec* OpDef::find_attr(std::string_view n) const {
+  for (const auto& a : attrs)
+    if (a.name == n) return &a;
+  return nullptr;
+}
+
+std::string OpDef::operand_name(size_t i) const {
+  if (operand_names.empty()) return "operand " + std::to_string(i);
+  if (i < operand_names.size()) return operand_names[i];
+  return operand_names.back() + std::to_string(i);
+}
+
+namespace {
+
+const std::map<std::string, OpDef, std::less<>>& registry() {
+  static const auto* table = [] {
+    std::vector<OpDef> ops;
+    ops::register_source_ops(ops);
+    ops::register_conv2d(ops);
+    ops::register_dense(ops);
+    ops::register_batch_norm(ops);
+    ops::register_elementwise_ops(ops);
+    ops::register_lrn(ops);
+    ops::register_pooling_ops(ops);
+    ops::register_concat(ops);
+    ops::register_shape_ops(ops);
+    ops::register_softmax(ops);
+    auto* m = new std::map<std::string, OpDef, std::less<>>;
+    for (auto& d : ops) m->emplace(d.name, std::move(d));
+    return m;
+  }();
+  return *table;
+}
+
+}  // namespace
+
+const OpDef* find_op(std::string_view name) {
+  auto it = registry().find(name);
+  return it == registry().end() ? nullptr : &it->second;
+}
+
+std::vector<const OpDef*> all_ops() {
+  std::vector<const OpDef*> out;
+  for (const auto& [_, d] : registry()) out.push_back(&d);
+  return out;
+}
+
+}  // namespace kiln
