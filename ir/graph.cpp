@@ -138,8 +138,13 @@ std::vector<Node*> Graph::weights() const {
 void Graph::infer_shapes() {
   for (auto& n : nodes_) {
     if (n->def().is_source()) continue;
+    const OpDef& def = n->def();
+    int count = static_cast<int>(n->num_inputs());
+    if (count < def.min_inputs || (def.max_inputs() >= 0 && count > def.max_inputs()))
+      throw Error(n->loc(), "%" + n->name() + " (" + n->op() + "): wrong number of operands (" +
+                                std::to_string(count) + ")");
     try {
-      n->type_ = n->def().infer(*n);
+      n->type_ = def.infer(*n);
     } catch (const Error& e) {
       if (e.loc().valid()) throw;
       throw Error(n->loc(), "%" + n->name() + " (" + n->op() + "): " + e.what());

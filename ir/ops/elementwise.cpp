@@ -1,5 +1,7 @@
 // Elementwise ops: relu, add (with numpy-style broadcasting) and dropout
 // (identity at inference; strip-training removes it).
+#include <algorithm>
+
 #include "ir/ops/op_helpers.h"
 
 namespace kiln::ops {
