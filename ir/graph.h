@@ -52,6 +52,13 @@ class Node {
   const SourceLoc& loc() const { return loc_; }
   void set_loc(SourceLoc l) { loc_ = std::move(l); }
 
+  // Names of the source nodes this one absorbed through fusion (fold-bn,
+  // fuse-conv-activation), so that per-kernel timings can name every layer a
+  // kernel covers. Kept in memory only; the text form does not carry it.
+  const std::vector<std::string>& absorbed() const { return absorbed_; }
+  // Records that this node now also computes `other` (and what it absorbed).
+  void absorb(const Node& other);
+
   // "%name (conv2d) at file:line:col" for messages.
   std::string describe() const;
 
@@ -65,6 +72,7 @@ class Node {
   AttrMap attrs_;
   TensorType type_;
   SourceLoc loc_;
+  std::vector<std::string> absorbed_;
 };
 
 enum class OutputRole { main, aux };
