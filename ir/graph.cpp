@@ -16,11 +16,6 @@ const Attr& Node::attr(std::string_view name) const {
   throw Error(loc_, "%" + name_ + ": " + op() + " needs attribute '" + std::string(name) + "'");
 }
 
-void Node::absorb(const Node& other) {
-  absorbed_.push_back(other.name_);
-  absorbed_.insert(absorbed_.end(), other.absorbed_.begin(), other.absorbed_.end());
-}
-
 std::string Node::describe() const {
   std::string s = "%" + name_ + " (" + op() + ")";
   if (loc_.valid()) s += " at " + loc_.str();
@@ -172,7 +167,7 @@ std::unique_ptr<Graph> Graph::clone() const {
   std::unordered_map<const Node*, Node*> map;
   for (const auto& n : nodes_) {
     Node* c = g->add_node(n->op(), n->name(), {}, n->attrs_, n->type_, n->loc_);
-    c->absorbed_ = n->absorbed_;
+    c->origins_ = n->origins_;
     map[n.get()] = c;
   }
   for (const auto& n : nodes_) {

@@ -52,12 +52,12 @@ class Node {
   const SourceLoc& loc() const { return loc_; }
   void set_loc(SourceLoc l) { loc_ = std::move(l); }
 
-  // Names of the source nodes this one absorbed through fusion (fold-bn,
-  // fuse-conv-activation), so that per-kernel timings can name every layer a
-  // kernel covers. Kept in memory only; the text form does not carry it.
-  const std::vector<std::string>& absorbed() const { return absorbed_; }
-  // Records that this node now also computes `other` (and what it absorbed).
-  void absorb(const Node& other);
+  // The source layers this node computes after fusion, in graph order
+  // ({"conv1", "bn1", "relu1"}), so that per-kernel timings can name every
+  // layer a kernel covers; empty for a node that is its own single layer.
+  // Kept in memory only; the text form does not carry it.
+  const std::vector<std::string>& origins() const { return origins_; }
+  void set_origins(std::vector<std::string> o) { origins_ = std::move(o); }
 
   // "%name (conv2d) at file:line:col" for messages.
   std::string describe() const;
@@ -72,7 +72,7 @@ class Node {
   AttrMap attrs_;
   TensorType type_;
   SourceLoc loc_;
-  std::vector<std::string> absorbed_;
+  std::vector<std::string> origins_;
 };
 
 enum class OutputRole { main, aux };

@@ -6,8 +6,8 @@
 // - A node that replaces a chain (conv2d + batch_norm, conv2d + add + relu)
 //   takes the name of the LAST node of the chain, so a value name keeps
 //   denoting the same tensor across the pipeline: graph outputs and the
-//   operands printed downstream do not change. ctx.origins() records which
-//   original nodes each rewritten value covers.
+//   operands printed downstream do not change. Node::origins() records which
+//   original nodes each fused node covers.
 // - A pass erases what its own rewrite left unused (old weights, folded
 //   batch-norm parameters) and drops their tensors; `dce` is the global sweep.
 // - New tensors get new names (never an old name with a new meaning), unique
@@ -65,19 +65,11 @@ class PassContext {
   // statistics[pass][name]
   const std::map<std::string, std::map<std::string, int64_t>>& statistics() const { return stats_; }
 
-  // origins[value] = the names of the original nodes a rewritten value
-  // covers, in graph order ("layer1.0.relu1" <- conv1, bn1, relu1). Values
-  // that no pass rewrote have no entry.
-  const std::map<std::string, std::vector<std::string>>& origins() const { return origins_; }
-  // Records that `result` now computes what the `replaced` values did (their
-  // own origins, when they had some, are carried over).
-  void record_origins(const std::string& result, const std::vector<std::string>& replaced);
 
  private:
   WeightMap& weights_;
   std::vector<Remark> remarks_;
   std::map<std::string, std::map<std::string, int64_t>> stats_;
-  std::map<std::string, std::vector<std::string>> origins_;
 };
 
 class Pass {

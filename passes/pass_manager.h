@@ -62,7 +62,8 @@ struct PipelineResult {
   std::vector<Remark> remarks;
   std::map<std::string, std::map<std::string, int64_t>> statistics;
   std::vector<PassStep> steps;
-  std::map<std::string, std::vector<std::string>> origins;  // see PassContext::origins
+  // origins[value] = Node::origins() of every fused node left in the graph.
+  std::map<std::string, std::vector<std::string>> origins;
 };
 
 // Runs the pipeline on g, rewriting `weights` as passes require. Throws

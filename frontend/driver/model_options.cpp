@@ -1,0 +1,126 @@
+#include "frontend/driver/model_options.h"
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "frontend/parser.h"
+#include "frontend/weight_init.h"
+#include "frontend/weights.h"
+
+namespace fs = std::filesystem;
+
+namespace kiln::driver {
+
+namespace {
+
+// The largest batch that --batch accepts; beyond it even tiny models would
+// not fit in memory, and the bound keeps typos (--batch 10000000) a usage
+// error rather than an allocation failure.
+constexpr int64_t kMaxBatch = 1 << 16;
+
+// CLI11 2.1 converts "-1" and 2^64 to a uint64_t without complaint (strtoull
+// wraps), so the seed's digits are checked here.
+CLI::Validator seed_validator() {
+  return CLI::Validator(
+      [](std::string& s) {
+        uint64_t v = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec == std::errc() && end == s.data() + s.size()) return std::string();
+        return "expected an integer from 0 to 2^64-1, got '" + s + "'";
+      },
+      "");
+}
+
+bool looks_like_path(const std::string& model) {
+  return model.find('/') != std::string::npos || fs::path(model).extension() == ".kir" ||
+         fs::exists(model);
+}
+
+std::string executable_dir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : exe.parent_path().string();
+}
+
+std::string zoo_listing(const std::vector<std::string>& dirs) {
+  std::set<std::string> names;
+  for (const std::string& dir : dirs) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.path().extension() == ".kir") names.insert(entry.path().stem().string());
+  }
+  if (names.empty()) return "no models found there";
+  std::string out = "available:";
+  for (const std::string& n : names) out += " " + n;
+  return out;
+}
+
+}  // namespace
+
+void add_model_argument(CLI::App& app, ModelOptions& o) {
+  app.add_option("MODEL", o.model, "A .kir file, or a zoo model name such as resnet50")
+      ->type_name("FILE|NAME")
+      ->required();
+}
+
+void add_batch_option(CLI::App& app, ModelOptions& o) {
+  app.add_option("--batch", o.batch, "Batch size (dimension 0 of every input); default: the file's")
+      ->check(CLI::Range(int64_t{1}, kMaxBatch));
+}
+
+void add_weight_options(CLI::App& app, ModelOptions& o) {
+  app.add_option("--weights", o.weights,
+                 "Weights file (.safetensors); default: random weights seeded by --seed")
+      ->type_name("FILE");
+  app.add_flag("--allow-extra-weights", o.allow_extra_weights,
+               "Ignore tensors in the weights file that the graph does not use");
+  app.add_option("--seed", o.seed, "Seed for generated weights and inputs")
+      ->check(seed_validator())
+      ->capture_default_str();
+}
+
+std::vector<std::string> model_search_dirs() {
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv("KILN_MODELS"); env && *env) dirs.push_back(env);
+  if (std::string exe = executable_dir(); !exe.empty()) dirs.push_back(exe + "/models");
+  dirs.push_back(KILN_MODELS_DIR);
+  return dirs;
+}
+
+std::string resolve_model_path(const std::string& model) {
+  if (looks_like_path(model)) {
+    if (fs::is_directory(model))
+      throw Error("model '" + model + "' is a directory, not a .kir file");
+    return model;
+  }
+  std::vector<std::string> dirs = model_search_dirs();
+  for (const std::string& dir : dirs) {
+    fs::path candidate = fs::path(dir) / (model + ".kir");
+    if (fs::is_regular_file(candidate)) return candidate.string();
+  }
+  std::string searched;
+  for (const std::string& dir : dirs) searched += (searched.empty() ? "" : ", ") + dir;
+  throw Error("unknown model '" + model + "': no such file, and no " + model +
+              ".kir in the model directories (" + searched + "); " + zoo_listing(dirs));
+}
+
+std::unique_ptr<Graph> load_model(const ModelOptions& o) {
+  std::unique_ptr<Graph> g = parse_graph_file(resolve_model_path(o.model));
+  if (o.batch > 0) g->set_batch(o.batch);
+  return g;
+}
+
+int64_t batch_of(const Graph& g) {
+  std::vector<Node*> inputs = g.inputs();
+  return inputs.empty() || inputs[0]->type().rank() == 0 ? 1 : inputs[0]->type().dim(0);
+}
+
+WeightMap load_model_weights(const Graph& g, const ModelOptions& o) {
+  if (!o.weights.empty()) return load_weights(g, o.weights, {o.allow_extra_weights});
+  return seeded_weights(g, o.seed);
+}
+
+}  // namespace kiln::driver

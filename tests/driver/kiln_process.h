@@ -1,0 +1,46 @@
+// Runs the built `kiln` binary as a subprocess, the way a user would, and
+// captures its exit status and output; plus a scratch directory per test.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kiln::testing {
+
+struct KilnResult {
+  int status = -1;  // exit status; -1 when the process did not exit normally
+  std::string out;
+  std::string err;
+};
+
+// `kiln args...`, run from the source tree so that relative model paths and
+// zoo names resolve as in a developer's shell; `env` is added to the
+// environment.
+KilnResult run_kiln(const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env = {});
+
+// A fresh directory under the system temp dir, removed with its contents.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  // path()/name
+  std::string file(const std::string& name) const;
+  // Writes `text` to path()/name and returns that path.
+  std::string write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::string path_;
+};
+
+std::string read_file(const std::string& path);
+
+// Number of non-overlapping occurrences of `needle` in `haystack`.
+int count_of(const std::string& haystack, const std::string& needle);
+
+}  // namespace kiln::testing
