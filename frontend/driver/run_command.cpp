@@ -1,5 +1,6 @@
 // `kiln run`: load a model, optionally optimise it, run it on the reference
-// interpreter and report the outputs.
+// interpreter or as native code (compiled in process, or a compiled artifact
+// directory) and report the outputs.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -8,8 +9,12 @@
 #include <filesystem>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "backend/reference/interpreter.h"
+#include "frontend/driver/artifact_runner.h"
 #include "frontend/driver/command.h"
+#include "frontend/driver/halide_options.h"
 #include "frontend/driver/input_options.h"
 #include "frontend/driver/model_options.h"
 #include "frontend/driver/pass_options.h"
@@ -28,6 +33,8 @@ struct RunArgs {
   std::string output_dir;
   std::string backend = "reference";
   PassFlags passes;
+  HalideFlags halide;
+  bool profile = false;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -54,7 +61,61 @@ void write_outputs(const Graph& g, const TensorMap& outputs, const std::string& 
              dir);
 }
 
+void report_artifact_run(const ArtifactRun& r, const std::string& output_dir) {
+  print_outputs(std::cout, r.infos, r.outputs);
+  if (!output_dir.empty()) {
+    fs::create_directories(output_dir);
+    for (const OutputInfo& o : r.infos)
+      write_npy((fs::path(output_dir) / output_file_name(o.name)).string(), r.outputs.at(o.name));
+    fmt::print("wrote {} outputs to {}\n", r.infos.size(), output_dir);
+  }
+  if (!r.profile.empty()) print_profile(r.profile);
+}
+
+// A directory written by `kiln compile`.
+int run_artifact_dir(const RunArgs& a) {
+  Clock::time_point load_start = Clock::now();
+  Model model(a.model.model);
+  double load_ms = ms_since(load_start);
+  ArtifactRun r = run_artifact(model, a.inputs, a.model.seed, a.halide.threads, a.profile);
+  fmt::print("artifact {} ({})\n", a.model.model, model.target());
+  report_artifact_run(r, a.output_dir);
+  fmt::print("load: {:.1f} ms\n", load_ms);
+  fmt::print("run: {:.2f} ms (native)\n", r.run_ms);
+  return 0;
+}
+
+// Compiles in process into a scratch artifact (kernels come from the cache
+// after the first time) and runs it.
+int run_halide(const RunArgs& a) {
+  Clock::time_point load_start = Clock::now();
+  std::unique_ptr<Graph> g = load_model(a.model);
+  WeightMap weights = load_model_weights(*g, a.model);
+  double load_ms = ms_since(load_start);
+  Clock::time_point compile_start = Clock::now();
+  fs::path dir = fs::temp_directory_path() / fmt::format("kiln-run-{}", ::getpid());
+  compile_model(*g, weights, a.passes, a.halide, dir.string());
+  double compile_ms = ms_since(compile_start);
+  std::vector<std::string> probabilities;
+  for (const OutputInfo& o : output_infos(*g))
+    if (o.probabilities) probabilities.push_back(o.name);
+  ArtifactRun r;
+  {
+    Model model(dir.string());
+    r = run_artifact(model, a.inputs, a.model.seed, a.halide.threads, a.profile, probabilities);
+  }
+  fs::remove_all(dir);
+  fmt::print("model @{}, batch {}\n", g->name(), batch_of(*g));
+  report_artifact_run(r, a.output_dir);
+  fmt::print("load: {:.1f} ms\n", load_ms);
+  fmt::print("compile: {:.1f} ms\n", compile_ms);
+  fmt::print("run: {:.2f} ms (halide)\n", r.run_ms);
+  return 0;
+}
+
 int run_model(const RunArgs& a) {
+  if (is_artifact_dir(a.model.model)) return run_artifact_dir(a);
+  if (a.backend == "halide") return run_halide(a);
   Clock::time_point load_start = Clock::now();
   std::unique_ptr<Graph> g = load_model(a.model);
   WeightMap weights = load_model_weights(*g, a.model);
@@ -82,7 +143,8 @@ int run_model(const RunArgs& a) {
 
 Command add_run_command(CLI::App& parent) {
   auto args = std::make_shared<RunArgs>();
-  CLI::App* app = parent.add_subcommand("run", "Run a model on the reference interpreter");
+  CLI::App* app = parent.add_subcommand(
+      "run", "Run a model (or a compiled artifact directory) and report its outputs");
   add_model_argument(*app, args->model);
   add_weight_options(*app, args->model);
   add_batch_option(*app, args->model);
@@ -90,9 +152,11 @@ Command add_run_command(CLI::App& parent) {
   app->add_option("--output-dir", args->output_dir, "Write every output to DIR/NAME.npy")
       ->type_name("DIR");
   app->add_option("--backend", args->backend, "Execution backend")
-      ->check(CLI::IsMember({"reference"}))
+      ->check(CLI::IsMember({"reference", "halide"}))
       ->capture_default_str();
   add_pass_options(*app, args->passes);
+  add_halide_options(*app, args->halide, /*with_emit=*/false);
+  app->add_flag("--profile", args->profile, "Time every kernel (native backends)");
   return {app, [args] { return run_model(*args); }};
 }
 

@@ -13,16 +13,11 @@ namespace {
 
 constexpr int64_t kMinClasses = 10;
 
-// A softmax output holds probabilities; anything else (logits) only scores.
-const char* score_kind(const Node& n) {
-  return n.is("softmax") ? "probability" : "score";
-}
-
-void print_ranking(std::ostream& os, const Node& n, const Tensor& t, int k) {
+void print_ranking(std::ostream& os, const OutputInfo& o, const Tensor& t, int k) {
   int64_t items = t.type.dim(0), classes = t.type.dim(1);
   for (int64_t item = 0; item < items; ++item) {
     fmt::print(os, "  item {}: top-{} classes by {}\n", item, std::min<int64_t>(k, classes),
-               score_kind(n));
+               o.probabilities ? "probability" : "score");
     for (const ScoredClass& c : top_k(t.ptr() + item * classes, classes, k))
       fmt::print(os, "    {:>6}  {:.6f}\n", c.index, c.score);
   }
@@ -48,13 +43,25 @@ bool is_classifier_output(const TensorType& t) {
   return t.rank() == 2 && t.dim(1) >= kMinClasses;
 }
 
-void print_outputs(std::ostream& os, const Graph& g, const TensorMap& outputs, int k) {
-  for (const GraphOutput& o : g.outputs()) {
-    const Node& n = *o.value;
-    const Tensor& t = outputs.at(n.name());
-    fmt::print(os, "output %{} ({}) {}\n", n.name(), output_role_name(o.role), t.type.str());
-    if (is_classifier_output(t.type)) print_ranking(os, n, t, k);
+std::vector<OutputInfo> output_infos(const Graph& g) {
+  std::vector<OutputInfo> infos;
+  // A softmax output holds probabilities; anything else (logits) only scores.
+  for (const GraphOutput& o : g.outputs())
+    infos.push_back({o.value->name(), o.role, o.value->is("softmax")});
+  return infos;
+}
+
+void print_outputs(std::ostream& os, const std::vector<OutputInfo>& infos,
+                   const TensorMap& outputs, int k) {
+  for (const OutputInfo& o : infos) {
+    const Tensor& t = outputs.at(o.name);
+    fmt::print(os, "output %{} ({}) {}\n", o.name, output_role_name(o.role), t.type.str());
+    if (is_classifier_output(t.type)) print_ranking(os, o, t, k);
   }
+}
+
+void print_outputs(std::ostream& os, const Graph& g, const TensorMap& outputs, int k) {
+  print_outputs(os, output_infos(g), outputs, k);
 }
 
 }  // namespace kiln::driver

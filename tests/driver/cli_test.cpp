@@ -58,7 +58,8 @@ TEST_F(DriverCli, InvalidValuesExitTwo) {
   expect_usage_error({"info", model_, "--batch=-3"}, "--batch");
   expect_usage_error({"dump", model_, "--batch", "two"}, "--batch");
   expect_usage_error({"dump", model_, "--format=xml"}, "--format");
-  expect_usage_error({"run", model_, "--backend=halide"}, "--backend");
+  expect_usage_error({"run", model_, "--backend=tvm"}, "--backend");
+  expect_usage_error({"run", model_, "--threads", "-1"}, "--threads");
   expect_usage_error({"run", model_, "--input", "data.npy"}, "NAME=FILE");
   expect_usage_error({"run", model_, "--seed", "-1"}, "--seed");
   expect_usage_error({"run", model_, "--seed", "18446744073709551616"}, "--seed");

@@ -1,0 +1,26 @@
+// Everything the generated files describe, computed once by write_artifact and shared by the
+// entry point source, kiln_model.h and manifest.json so they cannot disagree.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "backend/halide/codegen/plan_check.h"
+#include "backend/halide/codegen/weights_packing.h"
+#include "backend/halide/execution_plan.h"
+
+namespace kiln::halide::codegen {
+
+struct ArtifactContents {
+  const Plan* plan = nullptr;
+  CheckedPlan checked;
+  PackedWeights weights;
+  std::vector<std::string> symbols;     // per kernel: the symbol its cached object defines
+  std::vector<std::string> cache_keys;  // per kernel
+  std::string kiln_version;             // as stamped into the plan table
+  uint32_t abi_version = 0;
+  std::string target;  // the kernels' target without no_runtime, e.g. "x86-64-linux-avx2-fma"
+};
+
+}  // namespace kiln::halide::codegen

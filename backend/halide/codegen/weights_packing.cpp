@@ -1,0 +1,55 @@
+#include "backend/halide/codegen/weights_packing.h"
+
+#include <cstring>
+#include <map>
+#include <utility>
+
+#include "runtime/checksum.h"
+#include "runtime/weights_format.h"
+
+namespace kiln::halide::codegen {
+namespace {
+
+constexpr int64_t kAlignFloats = weights_format::kAlignment / sizeof(float);
+
+int64_t align_up(int64_t n) {
+  return (n + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
+}
+
+}  // namespace
+
+PackedWeights pack_weights(const Plan& plan, const CheckedPlan& checked) {
+  PackedWeights out;
+  std::map<std::pair<int64_t, int64_t>, int64_t> placed;  // (old offset, span) -> new offset
+  for (size_t t = 0; t < plan.tensors.size(); ++t) {
+    const PlanTensor& x = plan.tensors[t];
+    out.offsets.push_back(x.offset);
+    const bool weights_root =
+        checked.root[t] == static_cast<int>(t) && x.storage == PlanTensor::Storage::weights;
+    if (!weights_root) continue;
+    const int64_t span = span_floats(x);
+    auto [it, fresh] = placed.try_emplace({x.offset, span}, align_up(out.payload.size()));
+    if (fresh) {
+      out.payload.resize(it->second);  // zero padding up to the aligned start
+      out.payload.insert(out.payload.end(), plan.weights_blob.begin() + x.offset,
+                         plan.weights_blob.begin() + x.offset + span);
+    }
+    out.offsets.back() = it->second;
+  }
+  out.payload.resize(align_up(out.payload.size()));
+  out.checksum = xxh64(out.payload.data(), out.payload.size() * sizeof(float));
+  return out;
+}
+
+std::string weights_header(const PackedWeights& weights) {
+  weights_format::Header h{};
+  std::memcpy(h.magic, weights_format::kMagic, sizeof h.magic);
+  h.version = weights_format::kVersion;
+  h.header_bytes = sizeof h;
+  h.payload_bytes = static_cast<uint64_t>(weights.bytes());
+  h.checksum = weights.checksum;
+  h.alignment = weights_format::kAlignment;
+  return std::string(reinterpret_cast<const char*>(&h), sizeof h);
+}
+
+}  // namespace kiln::halide::codegen

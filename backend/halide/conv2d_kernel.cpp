@@ -1,0 +1,168 @@
+#include "backend/halide/conv2d_kernel.h"
+
+#include <sstream>
+#include <stdexcept>
+
+#include "backend/halide/layout.h"
+
+namespace kiln::halide {
+namespace {
+
+using Halide::Expr;
+using Halide::Func;
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument("Conv2dSpec: " + what);
+}
+
+// Fixing every extent and stride lets LLVM fold all address arithmetic of the unrolled register
+// tile into constant offsets, and turns a mismatched buffer into a clear run-time error.
+void constrain_dense(Halide::OutputImageParam param, const std::vector<int>& extents) {
+  int stride = 1;
+  for (size_t d = 0; d < extents.size(); ++d) {
+    param.dim(int(d)).set_bounds(0, extents[d]).set_stride(stride);
+    stride *= extents[d];
+  }
+}
+
+std::vector<int> blocked_extents(int n, int c, int h, int w, int block) {
+  return {block, w, h, ceil_div(c, block), n};
+}
+
+// Horizontal padding: zeros outside the image columns, as a select on the loaded pixel. The
+// condition is invariant in the channel loop and is simplified away for all interior taps once
+// the schedule unrolls kx, and Halide peels the last tile of a row, so few steps pay for it.
+// Vertical padding is handled by the reduction domain instead (see define_conv2d).
+Func pad_columns(const Conv2dPipeline& p) {
+  const Conv2dSpec& s = p.spec;
+  if (s.pad_left == 0 && s.pad_right == 0) return p.input;
+  Halide::Region bounds(5);
+  bounds[1] = Halide::Range(0, s.w);
+  return Halide::BoundaryConditions::constant_exterior(p.input, 0.0f, bounds);
+}
+
+// Where the input channel of reduction step (r.x, r.y) for output lane (kb, v) lives.
+struct InputChannel {
+  Expr lane, block;  // position in the blocked input
+  Expr in_group;     // channel index within the group: the weights' C/groups dimension
+};
+
+// True when every group starts on a block boundary and spans whole blocks, so the reduction
+// can walk (block, lane) directly: no division in the address arithmetic of the inner loop.
+bool block_aligned_groups(const Conv2dSpec& s, int block) {
+  const int cg = s.c / s.groups, kg = s.k / s.groups;
+  return cg % block == 0 && (s.groups == 1 || kg % block == 0);
+}
+
+InputChannel input_channel(const Conv2dPipeline& p) {
+  const Conv2dSpec& s = p.spec;
+  const int V = p.block, cg = s.c / s.groups, kg = s.k / s.groups;
+  if (block_aligned_groups(s, V)) {
+    // With groups, an output block lies inside one group: the group is a per-block scalar.
+    Expr first_block = s.groups == 1 ? Expr(0) : (p.kb / (kg / V)) * (cg / V);
+    return {p.r.x, first_block + p.r.y, p.r.y * V + p.r.x};
+  }
+  Expr c = p.r.x;
+  if (s.groups > 1) {
+    // Each lane may have its own group (depthwise, small groups): a gather, speed secondary.
+    Expr g = (p.kb * V + p.v) / kg;
+    // Pad lanes (output channel >= K) must still read inside the allocated input lanes.
+    const int kpad = ceil_div(s.k, V) * V;
+    if (((kpad - 1) / kg) * cg + cg > ceil_div(s.c, V) * V) g = Halide::min(g, s.groups - 1);
+    c = g * cg + p.r.x;
+  }
+  return {c % V, c / V, p.r.x};
+}
+
+}  // namespace
+
+double Conv2dSpec::flops() const {
+  return 2.0 * n * k * out_h() * out_w() * (double(c) / groups) * kh * kw;
+}
+
+std::string Conv2dSpec::to_string() const {
+  // Every number has its own separator: the string is a cache key, (1,11) and (11,1) differ.
+  std::ostringstream os;
+  os << "n" << n << "_c" << c << "_" << h << "x" << w << "_k" << k << "_" << kh << "x" << kw << "_s"
+     << sh << "x" << sw << "_p" << pad_top << "x" << pad_left << "x" << pad_bottom << "x"
+     << pad_right << "_d" << dh << "x" << dw << "_g" << groups << (has_bias ? "_bias" : "")
+     << (has_residual ? "_res" : "") << (activation == Activation::kRelu ? "_relu" : "");
+  return os.str();
+}
+
+void validate(const Conv2dSpec& s) {
+  require(s.n > 0 && s.c > 0 && s.h > 0 && s.w > 0 && s.k > 0, "sizes must be positive");
+  require(s.kh > 0 && s.kw > 0, "kernel size must be positive");
+  require(s.sh > 0 && s.sw > 0 && s.dh > 0 && s.dw > 0, "stride and dilation must be positive");
+  require(s.pad_top >= 0 && s.pad_left >= 0 && s.pad_bottom >= 0 && s.pad_right >= 0,
+          "padding must be non-negative");
+  require(s.groups > 0 && s.c % s.groups == 0 && s.k % s.groups == 0,
+          "groups must divide both channel counts");
+  require(s.out_h() > 0 && s.out_w() > 0, "window larger than the padded input");
+}
+
+std::vector<Halide::Argument> Conv2dPipeline::arguments() const {
+  std::vector<Halide::Argument> args{input, weights};
+  if (spec.has_bias) args.push_back(bias);
+  if (spec.has_residual) args.push_back(residual);
+  return args;
+}
+
+Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
+  validate(s);
+  Conv2dPipeline p;
+  p.spec = s;
+  p.block = block;
+  const int V = block, cg = s.c / s.groups, kb = ceil_div(s.k, V);
+  p.input = Halide::ImageParam(Halide::Float(32), 5, "input");
+  p.weights = Halide::ImageParam(Halide::Float(32), 5, "weights");
+  p.bias = Halide::ImageParam(Halide::Float(32), 1, "bias");
+  p.residual = Halide::ImageParam(Halide::Float(32), 5, "residual");
+  const auto out_extents = blocked_extents(s.n, s.k, s.out_h(), s.out_w(), V);
+  constrain_dense(p.input, blocked_extents(s.n, s.c, s.h, s.w, V));
+  constrain_dense(p.weights, {V, cg, s.kw, s.kh, kb});
+  if (s.has_bias) constrain_dense(p.bias, {kb * V});
+  if (s.has_residual) constrain_dense(p.residual, out_extents);
+
+  const bool aligned = block_aligned_groups(s, V);
+  p.r = Halide::RDom({{0, aligned ? V : cg}, {0, aligned ? cg / V : 1}, {0, s.kw}, {0, s.kh}}, "r");
+  const Halide::Var &v = p.v, &x = p.x, &y = p.y, &k = p.kb, &n = p.n;
+  Func in = pad_columns(p);
+  const InputChannel c = input_channel(p);
+  Expr xin = x * s.sw + p.r.z * s.dw - s.pad_left;
+  Expr yin = y * s.sh + p.r.w * s.dh - s.pad_top;
+  // Vertical padding as a predicate on ky: it only depends on the output row, so Halide trims
+  // the ky loop per row instead of testing every load (rows are fused into the parallel loop,
+  // which loop partitioning would not split). The clamp changes no value the predicate admits;
+  // it tells bounds inference that no row outside the image is read.
+  if (s.pad_top > 0 || s.pad_bottom > 0) {
+    p.r.where(yin >= 0 && yin < s.h);
+    yin = Halide::clamp(yin, 0, s.h - 1);
+  }
+  p.conv(v, x, y, k, n) = s.has_bias ? p.bias(k * V + v) : Expr(0.0f);
+  p.conv(v, x, y, k, n) +=
+      in(c.lane, xin, yin, c.block, n) * p.weights(v, c.in_group, p.r.z, p.r.w, k);
+
+  Expr value = p.conv(v, x, y, k, n);
+  if (s.has_residual) value += p.residual(v, x, y, k, n);
+  if (s.activation == Activation::kRelu) value = Halide::max(value, 0.0f);
+  p.output(v, x, y, k, n) = value;
+  constrain_dense(p.output.output_buffer(), out_extents);
+  return p;
+}
+
+void schedule_conv2d(Conv2dPipeline& p, const Halide::Target& target) {
+  if (channel_block(target) == 16) {
+    schedule_conv2d_avx512(p);
+  } else {
+    schedule_conv2d_avx2(p);
+  }
+}
+
+Conv2dPipeline build_conv2d(const Conv2dSpec& spec, const Halide::Target& target) {
+  Conv2dPipeline p = define_conv2d(spec, channel_block(target));
+  schedule_conv2d(p, target);
+  return p;
+}
+
+}  // namespace kiln::halide

@@ -1,0 +1,36 @@
+// Conv2d schedule for AVX-512 (Skylake-SP and later Xeons).
+#include "backend/halide/conv2d_kernel.h"
+#include "backend/halide/conv2d_schedule_common.h"
+
+namespace kiln::halide {
+
+// Why these numbers:
+//  - 16 float lanes per zmm, so channels are blocked by 16 (p.block == 16) and one output
+//    pixel's 16 channels are one accumulator.
+//  - 32 zmm registers. The ISA could take the input pixel as a {1to16} broadcast memory
+//    operand, but LLVM 14 materializes it with vbroadcastss, so a tile needs
+//    kvec*px accumulators + kvec weight vectors + 1 broadcast <= 32. On ResNet's 56/28/14-wide
+//    rows that makes 2 channel vectors x 14 pixels (28 accumulators) the pick; 4 x 7 would be
+//    33 registers and spilled one accumulator per step in the generated assembly.
+//  - Two FMA ports and two load ports: a kvec x px tile issues kvec + px loads per kvec * px
+//    FMAs; 2 x 14 needs 16 loads per 28 FMAs, so the FMA ports stay the bottleneck.
+//  - At least 12 accumulators: 2 ports x 4-cycle FMA latency = 8 chains in flight, plus slack
+//    for load latency.
+//  - Strided convolutions charge each input broadcast `stride` loads, which moves them to
+//    squarer tiles: on the 7x7/2 stem 4 x 6 runs at 160 GFLOP/s and 2 x 14 at 123, on a
+//    1x1/2 downsample 4 x 6 is ~8% faster; at stride 1, 2 x 14 wins everywhere.
+//  - At most 4 channel vectors: each is a separate weight stream, and more would leave too few
+//    pixels per tile for 32 registers.
+void schedule_conv2d_avx512(Conv2dPipeline& p) {
+  const detail::IsaModel isa{.vector_registers = 32,
+                             .fma_per_cycle = 2,
+                             .loads_per_cycle = 2,
+                             .min_accumulators = 12,
+                             .strided_broadcast_cost = 1.0,
+                             .max_kvec = 4,
+                             .max_px = 28};
+  detail::apply_register_tiled_schedule(p, detail::pick_register_tile(p.spec, p.block, isa));
+  p.schedule = "avx512 " + p.schedule;
+}
+
+}  // namespace kiln::halide

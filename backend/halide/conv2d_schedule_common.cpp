@@ -1,0 +1,152 @@
+#include "backend/halide/conv2d_schedule_common.h"
+
+#include <algorithm>
+#include <string>
+
+#include "backend/halide/layout.h"
+
+namespace kiln::halide::detail {
+namespace {
+
+// Fraction of computed outputs that are real when `extent` is covered by tiles of `factor`
+// with ShiftInwards (the last tile overlaps its neighbour and recomputes).
+double useful_fraction(int extent, int factor) {
+  return double(extent) / (ceil_div(extent, factor) * factor);
+}
+
+// `weights_reloaded`: the weights do not fit in registers and are re-read by every FMA.
+double tile_cost(const RegisterTile& t, const Conv2dSpec& spec, int block, const IsaModel& isa,
+                 bool weights_reloaded) {
+  const double fmas = t.kvec * t.px;
+  // Weight vectors + input broadcasts per step; see IsaModel::strided_broadcast_cost.
+  const double broadcast = 1.0 + isa.strided_broadcast_cost * (spec.sw - 1);
+  const double loads = (weights_reloaded ? fmas : t.kvec) + t.px * broadcast;
+  // +1 cycle: loop counter, address increments and the branch of each reduction step.
+  const double cycles = std::max(fmas / isa.fma_per_cycle, loads / isa.loads_per_cycle) + 1.0;
+  const double useful =
+      useful_fraction(spec.out_w(), t.px) * useful_fraction(ceil_div(spec.k, block), t.kvec);
+  return cycles / (fmas * useful);
+}
+
+// Unrolling kx gives each tap its own copy of the tile: the column-padding select then only
+// survives in the edge taps instead of testing every step (measured +5-10% on ResNet's 3x3
+// layers), and short kx loops lose their overhead. Not for wide windows, nor when the channel
+// loop is short enough (2..7, e.g. RGB stems) for LLVM to unroll it as well: that multiplies
+// code size (the 7x7 stem ran 2x slower and compiled 2x longer).
+bool unroll_window_columns(const Conv2dPipeline& p) {
+  const int64_t* channel_steps = Halide::Internal::as_const_int(p.r.x.extent());
+  const bool short_channel_loop =
+      channel_steps != nullptr && *channel_steps > 1 && *channel_steps < 8;
+  return p.spec.kw > 1 && p.spec.kw <= 5 && !short_channel_loop;
+}
+
+// The update's register tile: output lanes vectorized, channel vectors and pixels unrolled into
+// kvec * px independent FMAs per reduction step.
+void schedule_reduction(Conv2dPipeline& p, const Halide::VarOrRVar& x) {
+  p.conv.update().vectorize(p.v).unroll(p.kb).unroll(x);
+  if (unroll_window_columns(p)) p.conv.update().unroll(p.r.z);
+}
+
+// Rows: one task per (output row, channel tile, image), the accumulators of one kvec x px tile
+// in registers across the whole reduction, the epilogue applied straight from registers.
+void schedule_row_tasks(Conv2dPipeline& p, const RegisterTile& tile) {
+  using Halide::TailStrategy;
+  Halide::Var ko("ko"), ki("ki"), xo("xo"), xi("xi"), row_tile("row_tile"), task("task");
+  // Channel tiles are fused next to rows so layers with few rows still give the thread pool
+  // enough tasks.
+  p.output.split(p.kb, ko, ki, tile.kvec, TailStrategy::ShiftInwards)
+      .split(p.x, xo, xi, tile.px, TailStrategy::ShiftInwards)
+      .reorder(p.v, ki, xi, xo, p.y, ko, p.n)
+      .vectorize(p.v)
+      .unroll(ki)
+      .unroll(xi)
+      .fuse(p.y, ko, row_tile)
+      .fuse(row_tile, p.n, task)
+      .parallel(task);
+  p.conv.compute_at(p.output, xo)
+      .store_in(Halide::MemoryType::Register)
+      .vectorize(p.v)
+      .unroll(p.kb)
+      .unroll(p.x);
+  // Channel lanes innermost (consecutive weight vectors and input lanes), then channel
+  // blocks, kx, ky, all inside the tile so the accumulators never leave registers.
+  p.conv.update().reorder(p.v, p.kb, p.x, p.r.x, p.r.y, p.r.z, p.r.w, p.y, p.n);
+  schedule_reduction(p, p.x);
+}
+
+// Whole image: one task per (channel tile, image) accumulating all rows in a small stack
+// buffer, with the channel-block loop outermost (oneDNN's order). A row-task kernel reuses
+// each weight vector for only px pixels before streaming it again from L2; here the weights
+// of one input block (V channels x window x kvec vectors) stay in L1 for every row.
+void schedule_image_tasks(Conv2dPipeline& p, const RegisterTile& tile) {
+  using Halide::TailStrategy;
+  Halide::Var ko("ko"), ki("ki"), task("task");
+  p.output.split(p.kb, ko, ki, tile.kvec, TailStrategy::ShiftInwards)
+      .reorder(p.v, ki, p.x, p.y, ko, p.n)
+      .vectorize(p.v)
+      .unroll(ki)
+      .fuse(ko, p.n, task)
+      .parallel(task);
+  p.conv.compute_at(p.output, task).store_in(Halide::MemoryType::Stack).vectorize(p.v).unroll(p.kb);
+  // The tile spans the row (px == out_w), so every (y, cb) loads and stores the accumulators
+  // of one row once and keeps them in registers across the channels and the window.
+  p.conv.update().reorder(p.v, p.kb, p.x, p.r.x, p.r.z, p.r.w, p.y, p.r.y, p.n);
+  schedule_reduction(p, p.x);
+}
+
+// Cheapest tile among those with px in [min_px, max_px]. Accumulators + the weight vectors of
+// one step + the broadcast input pixel should fit in registers; with `allow_weights_in_memory`
+// tiles whose weights do not fit are costed with the weights re-read by every FMA instead.
+RegisterTile cheapest_tile(const Conv2dSpec& spec, int block, const IsaModel& isa, int min_px,
+                           int max_px, bool allow_weights_in_memory) {
+  RegisterTile best;
+  double best_cost = 1e30;
+  // Descending, so ties go to more channel vectors: fewer input broadcasts per FMA.
+  for (int kvec = std::min(ceil_div(spec.k, block), isa.max_kvec); kvec >= 1; --kvec) {
+    for (int px = min_px; px <= max_px; ++px) {
+      if (kvec * px + 1 > isa.vector_registers) continue;  // accumulators must never spill
+      const bool weights_in_memory = kvec * px + kvec + 1 > isa.vector_registers;
+      if (weights_in_memory && !allow_weights_in_memory) continue;
+      const RegisterTile t{kvec, px, false};
+      double cost = tile_cost(t, spec, block, isa, weights_in_memory);
+      // Too few independent accumulators cannot cover the FMA latency; such tiles only win
+      // when nothing else fits (tiny K and output width).
+      if (kvec * px < isa.min_accumulators) cost += 1000.0;
+      if (cost < best_cost - 1e-9) {
+        best = t;
+        best_cost = cost;
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaModel& isa) {
+  const int out_w = spec.out_w();
+  if (spec.out_h() * out_w <= 64 && out_w <= isa.max_px) {
+    // Whole-image tasks: the tile spans the row. With 16 registers that leaves tiny tiles
+    // unless the weights stay in memory; LLVM then folds them into the FMAs' memory operands
+    // and keeps the accumulators in registers (AVX2 7x7x512: 2 x 7 runs at 114 GFLOP/s, the
+    // 3 x 4 row tile at 57). AVX-512 keeps 3 x 7 with the weights in registers.
+    RegisterTile image = cheapest_tile(spec, block, isa, out_w, out_w, true);
+    image.whole_image = ceil_div(ceil_div(spec.k, block), image.kvec) * spec.n >= 8;
+    if (image.whole_image) return image;
+  }
+  // Row tasks: weights that do not fit make LLVM spill an accumulator every step instead
+  // (measured 2x slower), so they must fit.
+  return cheapest_tile(spec, block, isa, 1, std::min(out_w, isa.max_px), false);
+}
+
+void apply_register_tiled_schedule(Conv2dPipeline& p, const RegisterTile& tile) {
+  if (tile.whole_image) {
+    schedule_image_tasks(p, tile);
+  } else {
+    schedule_row_tasks(p, tile);
+  }
+  p.schedule = std::string(tile.whole_image ? "image" : "rows") + " tile " +
+               std::to_string(tile.kvec) + "x" + std::to_string(tile.px);
+}
+
+}  // namespace kiln::halide::detail

@@ -1,0 +1,98 @@
+// conv2d (with fused bias, residual and activation) and unfolded batch_norm,
+// both onto the register-tiled conv2d kernel family.
+#include <cmath>
+
+#include "backend/halide/conv2d_kernel.h"
+#include "backend/halide/layout.h"
+#include "backend/halide/lower_ops.h"
+
+namespace kiln::halide {
+namespace {
+
+int dim(const TensorType& t, int d) { return static_cast<int>(t.dim(d)); }
+
+Conv2dSpec conv_spec(const Node& n) {
+  const TensorType& x = n.input(0)->type();
+  const TensorType& w = n.input(1)->type();
+  auto stride = n.ints_attr("stride");
+  auto pad = n.ints_attr("pad");
+  auto dilation = n.ints_attr("dilation");
+  Conv2dSpec s;
+  s.n = dim(x, 0), s.c = dim(x, 1), s.h = dim(x, 2), s.w = dim(x, 3);
+  s.k = dim(w, 0), s.kh = dim(w, 2), s.kw = dim(w, 3);
+  s.sh = static_cast<int>(stride[0]), s.sw = static_cast<int>(stride[1]);
+  s.pad_top = static_cast<int>(pad[0]), s.pad_left = static_cast<int>(pad[1]);
+  s.pad_bottom = static_cast<int>(pad[2]), s.pad_right = static_cast<int>(pad[3]);
+  s.dh = static_cast<int>(dilation[0]), s.dw = static_cast<int>(dilation[1]);
+  s.groups = static_cast<int>(n.int_attr("groups"));
+  s.has_bias = n.num_inputs() > 2;
+  s.has_residual = n.num_inputs() > 3;
+  s.activation = n.string_attr("activation") == "relu" ? Activation::kRelu : Activation::kNone;
+  return s;
+}
+
+// Packs OIHW weights (and bias) into the blob and emits the step.
+void emit_conv(LoweringContext& cx, const Node& n, const Conv2dSpec& s, const float* oihw,
+               const float* bias, int input, int residual, const std::string& description) {
+  const int V = cx.block();
+  const int cg = s.c / s.groups;
+  std::vector<float> packed(packed_weights_size(s.k, cg, s.kh, s.kw, V));
+  repack_weights_oihw(oihw, s.k, cg, s.kh, s.kw, V, packed.data());
+  std::vector<int> args{input,
+                        cx.add_weights(n.name() + ".weight.packed",
+                                       {V, cg, s.kw, s.kh, ceil_div(s.k, V)}, packed)};
+  if (s.has_bias) {
+    Halide::Buffer<float> b = pack_bias(bias, s.k, V);
+    std::vector<float> data(b.data(), b.data() + b.number_of_elements());
+    args.push_back(cx.add_weights(n.name() + ".bias.packed", {ceil_div(s.k, V) * V}, data));
+  }
+  if (s.has_residual) args.push_back(residual);
+  int out = cx.output_tensor(n, blocked_extents(n.type(), V));
+  args.push_back(out);
+  int k = cx.kernel("conv2d", s.to_string(), [s](const Halide::Target& t, const std::string& fn) {
+    return compile_conv2d_module(s, t, fn);
+  });
+  cx.add_step(k, std::move(args), cx.layers_of(n), description, s.flops());
+  cx.set_value(n, out, Layout::blocked);
+}
+
+}  // namespace
+
+void lower_conv2d(LoweringContext& cx, const Node& n) {
+  Conv2dSpec s = conv_spec(n);
+  const Tensor& w = cx.weight_values(*n.input(1));
+  const float* bias = s.has_bias ? cx.weight_values(*n.input(2)).ptr() : nullptr;
+  int residual = s.has_residual ? cx.value(*n.input(3), Layout::blocked) : -1;
+  std::string desc = "conv2d " + std::to_string(s.kh) + "x" + std::to_string(s.kw) + "/" +
+                     std::to_string(s.sh) + " " + std::to_string(s.c) + "->" + std::to_string(s.k) +
+                     " " + std::to_string(s.h) + "x" + std::to_string(s.w) +
+                     (s.groups > 1 ? " g" + std::to_string(s.groups) : "") +
+                     (s.has_residual ? " +res" : "") +
+                     (s.activation == Activation::kRelu ? " +relu" : "");
+  emit_conv(cx, n, s, w.ptr(), bias, cx.value(*n.input(0), Layout::blocked), residual, desc);
+}
+
+void lower_batch_norm(LoweringContext& cx, const Node& n) {
+  const TensorType& x = n.type();
+  if (x.rank() != 4) cx.unsupported(n, "batch_norm needs a 4-D input, got " + x.str());
+  const int C = dim(x, 1);
+  const float* scale = cx.weight_values(*n.input(1)).ptr();
+  const float* shift = cx.weight_values(*n.input(2)).ptr();
+  const float* mean = cx.weight_values(*n.input(3)).ptr();
+  const float* var = cx.weight_values(*n.input(4)).ptr();
+  const double eps = n.float_attr("epsilon");
+  std::vector<float> weight(C), bias(C);
+  for (int c = 0; c < C; ++c) {
+    double s = scale[c] / std::sqrt(static_cast<double>(var[c]) + eps);
+    weight[c] = static_cast<float>(s);
+    bias[c] = static_cast<float>(shift[c] - mean[c] * s);
+  }
+  Conv2dSpec s;
+  s.n = dim(x, 0), s.c = C, s.h = dim(x, 2), s.w = dim(x, 3), s.k = C;
+  s.groups = C;
+  s.has_bias = true;
+  emit_conv(cx, n, s, weight.data(), bias.data(), cx.value(*n.input(0), Layout::blocked), -1,
+            "batch_norm as depthwise 1x1 " + x.str());
+}
+
+}  // namespace kiln::halide

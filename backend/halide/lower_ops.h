@@ -1,0 +1,23 @@
+// Per-op lowerings used by lower_graph.cpp. Each appends the kernels, weight
+// tensors and steps for one node and records where its value lives.
+#pragma once
+
+#include "backend/halide/lowering_context.h"
+
+namespace kiln::halide {
+
+void lower_conv2d(LoweringContext& cx, const Node& n);
+// An unfolded batch_norm becomes a depthwise 1x1 conv2d with bias.
+void lower_batch_norm(LoweringContext& cx, const Node& n);
+void lower_pool2d(LoweringContext& cx, const Node& n);
+void lower_global_avg_pool(LoweringContext& cx, const Node& n);
+void lower_lrn(LoweringContext& cx, const Node& n);
+void lower_eltwise(LoweringContext& cx, const Node& n);  // relu, add
+void lower_dense(LoweringContext& cx, const Node& n);
+void lower_softmax(LoweringContext& cx, const Node& n);
+// flatten, reshape, dropout: views of their operand, no kernel.
+void lower_view(LoweringContext& cx, const Node& n);
+// concat without an in-place plan: a copying kernel.
+void lower_concat(LoweringContext& cx, const Node& n);
+
+}  // namespace kiln::halide

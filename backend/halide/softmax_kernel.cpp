@@ -1,0 +1,126 @@
+#include "backend/halide/softmax_kernel.h"
+
+#include <chrono>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "backend/halide/layout.h"
+
+namespace kiln::halide {
+namespace {
+
+// Constant extents and strides fold the address arithmetic and reject mismatched buffers.
+void constrain_dense(Halide::OutputImageParam param, const std::vector<int>& extents) {
+  int stride = 1;
+  for (size_t d = 0; d < extents.size(); ++d) {
+    param.dim(int(d)).set_bounds(0, extents[d]).set_stride(stride);
+    stride *= extents[d];
+  }
+}
+
+}  // namespace
+
+double SoftmaxSpec::flops() const {
+  return 3.0 * n * k;
+}
+
+std::string SoftmaxSpec::to_string() const {
+  std::ostringstream os;
+  os << "softmax_n" << n << "_k" << k;
+  return os.str();
+}
+
+void validate(const SoftmaxSpec& s) {
+  if (s.n <= 0 || s.k <= 0) throw std::invalid_argument("SoftmaxSpec: sizes must be positive");
+}
+
+SoftmaxPipeline define_softmax(const SoftmaxSpec& s, int block) {
+  validate(s);
+  SoftmaxPipeline p;
+  p.spec = s;
+  p.block = block;
+  p.input = Halide::ImageParam(Halide::Float(32), 2, "input");
+  constrain_dense(p.input, {s.k, s.n});
+  p.r = Halide::RDom(0, s.k, "r");
+  const Halide::Var &k = p.k, &n = p.n;
+  p.row_max(n) = -std::numeric_limits<float>::infinity();
+  p.row_max(n) = Halide::max(p.row_max(n), p.input(p.r, n));
+  // Subtracting the maximum keeps every exponent <= 0: no overflow for large logits.
+  p.exps(k, n) = Halide::exp(p.input(k, n) - p.row_max(n));
+  p.row_sum(n) = 0.0f;
+  p.row_sum(n) += p.exps(p.r, n);
+  p.output(k, n) = p.exps(k, n) / p.row_sum(n);
+  constrain_dense(p.output.output_buffer(), {s.k, s.n});
+  return p;
+}
+
+// A few thousand elements per row: the schedule vectorizes the exponentials (Halide's exp is
+// an inline polynomial) and the final scaling, and leaves the two row reductions scalar, which
+// costs about a microsecond per 1000 classes. Rows are independent tasks. Only the vector
+// width depends on the ISA.
+void schedule_softmax(SoftmaxPipeline& p, const Halide::Target& /*target*/) {
+  Halide::Var ko("ko"), ki("ki");
+  // GuardWithIf: the rows are K long, and rounding up would read past the input row.
+  p.output.split(p.k, ko, ki, p.block, Halide::TailStrategy::GuardWithIf)
+      .vectorize(ki)
+      .parallel(p.n);
+  p.row_max.compute_at(p.output, p.n);
+  p.exps.compute_at(p.output, p.n)
+      .split(p.k, ko, ki, p.block, Halide::TailStrategy::GuardWithIf)
+      .vectorize(ki);
+  p.row_sum.compute_at(p.output, p.n);
+}
+
+SoftmaxPipeline build_softmax(const SoftmaxSpec& spec, const Halide::Target& target) {
+  SoftmaxPipeline p = define_softmax(spec, channel_block(target));
+  schedule_softmax(p, target);
+  return p;
+}
+
+SoftmaxKernel::SoftmaxKernel(const SoftmaxSpec& spec, const Halide::Target& target)
+    : pipeline_(build_softmax(spec, target)), compiled_(pipeline_.output), target_(target) {
+  const auto start = std::chrono::steady_clock::now();
+  compiled_.compile_jit(target_);
+  compile_seconds_ =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+Halide::Buffer<float> SoftmaxKernel::make_output() const {
+  Halide::Buffer<float> out(pipeline_.spec.k, pipeline_.spec.n);
+  out.fill(0.0f);
+  return out;
+}
+
+void SoftmaxKernel::run(const Halide::Buffer<float>& input, Halide::Buffer<float>& output) {
+  Halide::ParamMap params;
+  params.set(pipeline_.input, input);
+  try {
+    compiled_.realize(output, target_, params);
+  } catch (const Halide::Error& e) {
+    throw std::runtime_error("softmax kernel " + spec().to_string() + " failed: " + e.what());
+  }
+}
+
+void compile_softmax(const SoftmaxSpec& spec, const Halide::Target& target,
+                     const std::string& function_name, const std::string& path_prefix) {
+  const SoftmaxPipeline p = build_softmax(spec, target);
+  Halide::Pipeline(p.output).compile_to({{Halide::OutputFileType::object, path_prefix + ".o"},
+                                         {Halide::OutputFileType::c_header, path_prefix + ".h"}},
+                                        p.arguments(), function_name, target);
+}
+
+void compile_softmax_library(const SoftmaxSpec& spec, const Halide::Target& target,
+                             const std::string& function_name, const std::string& path_prefix) {
+  const SoftmaxPipeline p = build_softmax(spec, target);
+  Halide::Pipeline(p.output).compile_to_static_library(path_prefix, p.arguments(), function_name,
+                                                       target);
+}
+
+Halide::Module compile_softmax_module(const SoftmaxSpec& spec, const Halide::Target& target,
+                                      const std::string& function_name) {
+  const SoftmaxPipeline p = build_softmax(spec, target);
+  return Halide::Pipeline(p.output).compile_to_module(p.arguments(), function_name, target);
+}
+
+}  // namespace kiln::halide

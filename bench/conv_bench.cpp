@@ -1,0 +1,190 @@
+// Throughput of Kiln's Halide conv2d kernels on ResNet-50 and GoogLeNet layer shapes, batch 1.
+//
+//   build-halide/bench/bench_conv                      # all threads of Halide's pool
+//   HL_NUM_THREADS=1 build-halide/bench/bench_conv     # one core
+//   build-halide/bench/bench_conv --benchmark_filter=resnet50/ --benchmark_min_time=0.2
+//
+// Counters: GFLOP/s of the real convolution (2 flops per multiply-add, padding not counted);
+// GFLOP/cpu_s, the same work per CPU-second of all threads (per-core efficiency, robust to
+// other processes sharing the cores); compile_s / compile_cpu_s, wall and CPU time of the JIT
+// compilation of that kernel. The label names the schedule and register tile picked. Kernels use
+// the host target; set HL_JIT_TARGET (e.g. x86-64-linux-avx-avx2-fma-f16c-sse41) to benchmark
+// another schedule. "naive/" rows use a plain schedule (lanes vectorized, rows parallel, no
+// register tile) as a yardstick for the register-tiled one.
+#include <benchmark/benchmark.h>
+#include <time.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "backend/halide/conv2d_kernel.h"
+#include "backend/halide/layout.h"
+
+namespace {
+
+using kiln::halide::Activation;
+using kiln::halide::Conv2dSpec;
+
+struct Shape {
+  std::string name;
+  Conv2dSpec spec;
+};
+
+// A conv + folded batch-norm bias + ReLU, square input and kernel, symmetric padding.
+Conv2dSpec conv(int c, int hw, int k, int kernel, int stride, int pad) {
+  Conv2dSpec s;
+  s.c = c;
+  s.h = s.w = hw;
+  s.k = k;
+  s.kh = s.kw = kernel;
+  s.sh = s.sw = stride;
+  s.pad_top = s.pad_left = s.pad_bottom = s.pad_right = pad;
+  s.has_bias = true;
+  s.activation = Activation::kRelu;
+  return s;
+}
+
+// The expansion 1x1 of a bottleneck also adds the skip connection before its ReLU.
+Conv2dSpec with_residual(Conv2dSpec s) {
+  s.has_residual = true;
+  return s;
+}
+
+std::vector<Shape> shapes() {
+  return {
+      {"resnet50/stem_224x224x3_k64_7x7s2", conv(3, 224, 64, 7, 2, 3)},
+      {"resnet50/56x56x64_k64_1x1", conv(64, 56, 64, 1, 1, 0)},
+      {"resnet50/56x56x64_k64_3x3", conv(64, 56, 64, 3, 1, 1)},
+      {"resnet50/56x56x64_k256_1x1_res", with_residual(conv(64, 56, 256, 1, 1, 0))},
+      {"resnet50/28x28x128_k128_3x3", conv(128, 28, 128, 3, 1, 1)},
+      {"resnet50/14x14x256_k256_3x3", conv(256, 14, 256, 3, 1, 1)},
+      {"resnet50/14x14x1024_k256_1x1", conv(1024, 14, 256, 1, 1, 0)},
+      {"resnet50/7x7x512_k512_3x3", conv(512, 7, 512, 3, 1, 1)},
+      {"googlenet/28x28x192_k64_1x1", conv(192, 28, 64, 1, 1, 0)},
+      {"googlenet/28x28x96_k128_3x3", conv(96, 28, 128, 3, 1, 1)},
+      {"googlenet/28x28x16_k32_5x5", conv(16, 28, 32, 5, 1, 2)},
+  };
+}
+
+Halide::Buffer<float> random_buffer(std::vector<int> extents, std::mt19937& rng) {
+  Halide::Buffer<float> buf(extents);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  buf.for_each_value([&](float& v) { v = dist(rng); });
+  return buf;
+}
+
+kiln::halide::Conv2dArgs random_args(const Conv2dSpec& s, int block) {
+  using kiln::halide::ceil_div;
+  std::mt19937 rng(42);
+  const int kb = ceil_div(s.k, block);
+  kiln::halide::Conv2dArgs args;
+  args.input = random_buffer({block, s.w, s.h, ceil_div(s.c, block), s.n}, rng);
+  args.weights = random_buffer({block, s.c / s.groups, s.kw, s.kh, kb}, rng);
+  if (s.has_bias) args.bias = random_buffer({kb * block}, rng);
+  if (s.has_residual) args.residual = random_buffer({block, s.out_w(), s.out_h(), kb, s.n}, rng);
+  return args;
+}
+
+// Lanes vectorized and rows parallel, nothing else: what a first Halide schedule looks like.
+void schedule_naive(kiln::halide::Conv2dPipeline& p) {
+  p.output.vectorize(p.v).parallel(p.y);
+  p.conv.compute_at(p.output, p.x).vectorize(p.v);
+  p.conv.update().vectorize(p.v);
+}
+
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+// One compiled kernel plus its data; compiled once, outside the timed region.
+struct Fixture {
+  std::unique_ptr<kiln::halide::Conv2dKernel> kernel;
+  kiln::halide::Conv2dArgs args;
+  Halide::Buffer<float> output;
+  double compile_cpu_seconds = 0;  // JIT compilation is single-threaded: its own cost
+
+  Fixture(const Conv2dSpec& spec, bool naive) {
+    const Halide::Target target = Halide::get_jit_target_from_environment();
+    kiln::halide::Conv2dPipeline p =
+        kiln::halide::define_conv2d(spec, kiln::halide::channel_block(target));
+    if (naive) {
+      schedule_naive(p);
+    } else {
+      kiln::halide::schedule_conv2d(p, target);
+    }
+    const double cpu_start = process_cpu_seconds();
+    kernel = std::make_unique<kiln::halide::Conv2dKernel>(std::move(p), target);
+    compile_cpu_seconds = process_cpu_seconds() - cpu_start;
+    args = random_args(spec, kernel->block());
+    output = kernel->make_output();
+  }
+
+  void run() { kernel->run(args, output); }
+};
+
+void bench_conv(benchmark::State& state, const std::string& key, Conv2dSpec spec, bool naive) {
+  // Google Benchmark calls this repeatedly while it sizes the iteration count; compile once.
+  static std::map<std::string, std::unique_ptr<Fixture>> cache;
+  auto& fixture = cache[key];
+  if (!fixture) {
+    fixture = std::make_unique<Fixture>(spec, naive);
+    fixture->run();  // warm up the thread pool and caches
+  }
+  const double cpu_start = process_cpu_seconds();
+  for (auto _ : state) fixture->run();
+  const double cpu_seconds = process_cpu_seconds() - cpu_start;
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(spec.flops() * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  // Work per CPU-second of all threads: per-core efficiency, and much less disturbed than wall
+  // time when other processes share the cores (pool threads spinning while idle count too).
+  state.counters["GFLOP/cpu_s"] = spec.flops() * 1e-9 * state.iterations() / cpu_seconds;
+  state.counters["compile_s"] = fixture->kernel->compile_seconds();
+  state.counters["compile_cpu_s"] = fixture->compile_cpu_seconds;
+  state.SetLabel(naive ? "naive" : fixture->kernel->schedule());
+}
+
+void register_all() {
+  for (const Shape& shape : shapes()) {
+    benchmark::RegisterBenchmark(shape.name.c_str(), bench_conv, shape.name, shape.spec, false)
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
+  }
+  for (const Shape& shape : shapes()) {
+    if (shape.name.find("56x56x64_k64") == std::string::npos) continue;
+    const std::string name = "naive/" + shape.name;
+    benchmark::RegisterBenchmark(name.c_str(), bench_conv, name, shape.spec, true)
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
+  }
+}
+
+// The first JIT compilation in a process also builds Halide's JIT runtime (~0.3-0.5 s here);
+// pay it up front so compile_s of the first benchmark is comparable to the others.
+void warm_up_jit() {
+  const double start = process_cpu_seconds();
+  Halide::Func f("warm_up");
+  Halide::Var i("i");
+  f(i) = i;
+  f.realize({8});
+  std::printf("Halide JIT runtime warm-up: %.2f CPU s (excluded from compile_s)\n",
+              process_cpu_seconds() - start);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  warm_up_jit();
+  register_all();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,71 @@
+#include "frontend/driver/halide_options.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "backend/halide/lower_graph.h"
+
+namespace kiln::driver {
+
+namespace {
+
+// Short names for the ISAs Kiln has schedules for; anything else is passed
+// to Halide as a target string ("x86-64-linux-avx-avx2-fma-f16c-sse41").
+std::string expand_target(const std::string& name) {
+  if (name == "host") return Halide::get_host_target().to_string();
+  if (name == "x86-64-avx2") return "x86-64-linux-avx-avx2-f16c-fma-sse41";
+  if (name == "x86-64-avx512") return "x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41";
+  return name;
+}
+
+CLI::Validator target_validator() {
+  return CLI::Validator(
+      [](std::string& name) {
+        if (!Halide::Target::validate_target_string(expand_target(name)))
+          return "unknown target '" + name +
+                 "' (host, x86-64-avx2, x86-64-avx512, or a Halide target string)";
+        return std::string();
+      },
+      "TARGET");
+}
+
+void print_progress(int done, int total, bool hit, const std::string& kernel) {
+  fmt::print(stderr, "[{}/{}] {} {}\n", done, total, hit ? "cached  " : "compiled", kernel);
+}
+
+}  // namespace
+
+void add_halide_options(CLI::App& app, HalideFlags& f, bool with_emit) {
+  app.add_option("--target", f.target, "host, x86-64-avx2, x86-64-avx512 or a Halide target")
+      ->check(target_validator())
+      ->capture_default_str();
+  app.add_option("--threads", f.threads, "Threads for the kernels (0: one per core)")
+      ->check(CLI::Range(0, 1024));
+  app.add_option("--cache-dir", f.cache_dir, "Kernel cache (default: ~/.cache/kiln)")
+      ->type_name("DIR");
+  app.add_option("--jobs", f.jobs, "Kernels compiled at once")->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  if (with_emit)
+    app.add_option("--emit", f.emit, "Per-kernel listings: stmt, html, asm, llvm")
+        ->delimiter(',')
+        ->check(CLI::IsMember({"stmt", "html", "asm", "llvm"}));
+}
+
+halide::ArtifactInfo compile_model(Graph& g, WeightMap& weights, const PassFlags& passes,
+                                   const HalideFlags& flags, const std::string& out_dir) {
+  PassFlags effective = passes;
+  if (selected_passes(passes).empty() && !passes.no_optimize) effective.optimize = true;
+  run_selected_passes(g, weights, effective);
+  Halide::Target target(expand_target(flags.target));
+  halide::Plan plan = halide::lower_graph(g, weights, target);
+  halide::CodegenOptions options;
+  options.cache_dir = flags.cache_dir;
+  options.jobs = flags.jobs;
+  options.emit = flags.emit;
+  options.progress = print_progress;
+  return halide::write_artifact(plan, out_dir, options);
+}
+
+}  // namespace kiln::driver

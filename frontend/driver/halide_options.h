@@ -1,0 +1,36 @@
+// Flags of the commands that generate native code (`compile`, `run
+// --backend=halide`): target, threads, kernel cache, listings, and the
+// compile step shared by both.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "backend/halide/codegen/codegen.h"
+#include "frontend/driver/pass_options.h"
+#include "ir/graph.h"
+#include "ir/tensor.h"
+
+namespace CLI {
+class App;
+}
+
+namespace kiln::driver {
+
+struct HalideFlags {
+  std::string target = "host";  // host, x86-64-avx2, x86-64-avx512 or a Halide target string
+  int threads = 0;              // 0: Halide's default (one per core)
+  std::string cache_dir;        // empty: halide::default_cache_dir()
+  int jobs = 2;                 // kernels compiled at once
+  std::vector<std::string> emit;
+};
+
+// --target, --threads, --cache-dir, --jobs; with_emit adds --emit.
+void add_halide_options(CLI::App& app, HalideFlags& f, bool with_emit);
+
+// Compiles g (after the passes the flags select; -O when none are given) to
+// an artifact in out_dir, printing progress to stderr.
+halide::ArtifactInfo compile_model(Graph& g, WeightMap& weights, const PassFlags& passes,
+                                   const HalideFlags& flags, const std::string& out_dir);
+
+}  // namespace kiln::driver

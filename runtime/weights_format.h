@@ -1,0 +1,25 @@
+// weights.bin: a 64-byte header followed by the packed weights payload (floats, native
+// little-endian). The header is one alignment unit long, so a page-aligned mmap of the file
+// leaves every tensor of the payload 64-byte aligned, as the generator placed them.
+#pragma once
+
+#include <cstdint>
+
+namespace kiln::weights_format {
+
+inline constexpr char kMagic[8] = {'K', 'I', 'L', 'N', 'W', 'G', 'T', 'S'};
+inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kAlignment = 64;  // bytes, of the payload and of every tensor in it
+
+struct Header {
+  char magic[8];
+  uint32_t version;
+  uint32_t header_bytes;   // offset of the payload
+  uint64_t payload_bytes;  // the file is exactly header_bytes + payload_bytes long
+  uint64_t checksum;       // kiln::xxh64 of the payload, seed 0
+  uint32_t alignment;
+  uint8_t reserved[28];
+};
+static_assert(sizeof(Header) == kAlignment, "the payload must start aligned");
+
+}  // namespace kiln::weights_format

@@ -1,0 +1,135 @@
+// write_artifact's failures: malformed plans are rejected before any compilation, and compile or
+// link failures name the kernel or the command together with its diagnostics.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "backend/halide/codegen/file_util.h"
+#include "tests/runtime/test_artifact.h"
+
+namespace kiln::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string write_error(const Plan& plan, halide::CodegenOptions o = {}) {
+  if (o.cache_dir.empty()) o.cache_dir = shared_cache_dir();
+  try {
+    halide::write_artifact(plan, scratch_dir() + "/errors_out", o);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+void expect_invalid(const Plan& plan, const std::string& fragment) {
+  try {
+    halide::write_artifact(plan, scratch_dir() + "/invalid_out", {});
+    FAIL() << "expected: " << fragment;
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(scratch_dir() + "/invalid_out"));
+}
+
+TEST(CodegenErrors, MalformedPlans) {
+  {
+    TestModel m = make_test_model();
+    m.plan.kernels[1].function_name = "conv.1";
+    expect_invalid(m.plan, "kernel name 'conv.1' is not a usable C symbol");
+  }
+  {
+    TestModel m = make_test_model();
+    m.plan.tensors[5].alias_of = 5;
+    expect_invalid(m.plan, "tensor 5 'relu1.view' is part of an alias cycle");
+  }
+  {
+    TestModel m = make_test_model();
+    m.plan.steps[2].args[0] = 99;
+    expect_invalid(m.plan, "step 2 bad tensor id");
+  }
+  {
+    TestModel m = make_test_model();
+    m.plan.arena_floats -= 1;
+    expect_invalid(m.plan, "'relu1' extends past the end of its storage");
+  }
+  {
+    TestModel m = make_test_model();
+    m.plan.weights_blob.resize(100);
+    expect_invalid(m.plan, "extends past the end of its storage");
+  }
+  {
+    TestModel m = make_test_model();
+    m.plan.outputs.clear();
+    expect_invalid(m.plan, "'scores' has storage output but is not a plan output");
+  }
+  {
+    TestModel m = make_test_model();
+    m.plan.steps.push_back(m.plan.steps[1]);
+    m.plan.steps.back().args.pop_back();
+    expect_invalid(m.plan, "passes 3 arguments to kiln_k1_conv2d, another step 4");
+  }
+}
+
+TEST(CodegenErrors, UserContextTargetIsRejected) {
+  const Halide::Target t = Halide::get_host_target().with_feature(Halide::Target::UserContext);
+  expect_invalid(make_test_model(Variant::kGood, t).plan, "has user_context");
+}
+
+TEST(CodegenErrors, FailingKernelBuildNamesTheKernel) {
+  TestModel m = make_test_model();
+  m.plan.kernels[2].signature += "-throws";
+  m.plan.kernels[2].build = [](const Halide::Target&, const std::string&) -> Halide::Module {
+    throw std::runtime_error("no schedule for this shape");
+  };
+  const std::string err = write_error(m.plan);
+  EXPECT_NE(err.find("kiln_k2_conv2d"), std::string::npos) << err;
+  EXPECT_NE(err.find("no schedule for this shape"), std::string::npos) << err;
+}
+
+TEST(CodegenErrors, BuildIgnoringTheFunctionName) {
+  TestModel m = make_test_model();
+  auto build = m.plan.kernels[0].build;
+  m.plan.kernels[0].signature += "-misnamed";
+  m.plan.kernels[0].build = [build](const Halide::Target& t, const std::string&) {
+    return build(t, "some_other_name");
+  };
+  const std::string err = write_error(m.plan);
+  EXPECT_NE(err.find("did not name its function"), std::string::npos) << err;
+}
+
+TEST(CodegenErrors, CrashingWorker) {
+  TestModel m = make_test_model();
+  m.plan.kernels[3].signature += "-crashes";
+  m.plan.kernels[3].build = [](const Halide::Target&, const std::string&) -> Halide::Module {
+    std::raise(SIGKILL);
+    return Halide::Module("unreachable", Halide::Target());
+  };
+  const std::string err = write_error(m.plan);
+  EXPECT_NE(err.find("kiln_k3_global_avg_pool"), std::string::npos) << err;
+  EXPECT_NE(err.find("worker died from signal 9 (Killed)"), std::string::npos) << err;
+}
+
+TEST(CodegenErrors, CompilerFailureQuotesItsStderr) {
+  const std::string fake_cc = scratch_dir() + "/fake-cc";
+  halide::codegen::write_file_atomic(
+      fake_cc, {"#!/bin/sh\necho \"fake-cc: cannot compile $*\" >&2\nexit 3\n"});
+  fs::permissions(fake_cc, fs::perms::owner_all);
+  halide::CodegenOptions o;
+  o.cc = fake_cc;
+  const std::string err = write_error(make_test_model().plan, o);
+  EXPECT_NE(err.find("failed (exit status 3)"), std::string::npos) << err;
+  EXPECT_NE(err.find("fake-cc: cannot compile -std=c99 -O2 -fPIC"), std::string::npos) << err;
+}
+
+TEST(CodegenErrors, MissingLinker) {
+  halide::CodegenOptions o;
+  o.cxx = "/no/such/c++";
+  const std::string err = write_error(make_test_model().plan, o);
+  EXPECT_NE(err.find("cannot run `/no/such/c++ -shared"), std::string::npos) << err;
+  EXPECT_NE(err.find("No such file or directory"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace kiln::testing

@@ -1,0 +1,127 @@
+// `kiln compile` and running its artifact from the command line: same
+// answers as the reference backend, a warm cache compiles nothing, builds
+// are reproducible, and broken artifacts give clear errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "frontend/npy.h"
+#include "tests/driver/kiln_process.h"
+
+namespace kiln::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string cache_dir() { return std::string(KILN_BINARY_DIR) + "/test-kernel-cache"; }
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+double max_relative_error(const Tensor& expected, const Tensor& got) {
+  double scale = 0, err = 0;
+  for (int64_t i = 0; i < expected.size(); ++i) {
+    scale = std::max(scale, std::abs(double(expected.data[i])));
+    err = std::max(err, std::abs(double(expected.data[i]) - got.data[i]));
+  }
+  return err / scale;
+}
+
+class CompileCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    scratch_ = new ScratchDir;
+    first_ = new KilnResult(
+        run_kiln({"compile", "nin", "-o", scratch_->file("a"), "--cache-dir", cache_dir()}));
+  }
+  static void TearDownTestSuite() {
+    delete first_;
+    delete scratch_;
+  }
+  static ScratchDir* scratch_;
+  static KilnResult* first_;
+};
+ScratchDir* CompileCli::scratch_ = nullptr;
+KilnResult* CompileCli::first_ = nullptr;
+
+TEST_F(CompileCli, WritesTheArtifact) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  for (const char* f : {"libkiln_model.so", "kiln_model.h", "weights.bin", "manifest.json"})
+    EXPECT_TRUE(fs::exists(scratch_->file("a") + "/" + f)) << f;
+  EXPECT_NE(first_->out.find("arena:"), std::string::npos) << first_->out;
+  EXPECT_NE(first_->err.find("/"), std::string::npos) << "progress lines expected on stderr";
+}
+
+TEST_F(CompileCli, SecondCompileHitsTheCacheAndIsByteIdentical) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  KilnResult second =
+      run_kiln({"compile", "nin", "-o", scratch_->file("b"), "--cache-dir", cache_dir()});
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_NE(second.out.find(" (0 compiled, "), std::string::npos) << second.out;
+  EXPECT_EQ(second.err.find("] compiled "), std::string::npos) << second.err;
+  for (const char* f : {"libkiln_model.so", "kiln_model.h", "weights.bin", "manifest.json"})
+    EXPECT_TRUE(slurp(scratch_->file("a") + "/" + f) == slurp(scratch_->file("b") + "/" + f)) << f;
+}
+
+TEST_F(CompileCli, ArtifactAndInProcessCompileMatchTheReference) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  KilnResult ref = run_kiln({"run", "nin", "-O", "--output-dir", scratch_->file("ref")});
+  ASSERT_EQ(ref.status, 0) << ref.err;
+  KilnResult aot = run_kiln({"run", scratch_->file("a"), "--output-dir", scratch_->file("aot")});
+  ASSERT_EQ(aot.status, 0) << aot.err;
+  KilnResult jit = run_kiln({"run", "nin", "--backend=halide", "--cache-dir", cache_dir(),
+                             "--output-dir", scratch_->file("jit")});
+  ASSERT_EQ(jit.status, 0) << jit.err;
+  Tensor expected = read_npy(scratch_->file("ref/prob.npy"));
+  for (const char* dir : {"aot", "jit"}) {
+    Tensor got = read_npy(scratch_->file(std::string(dir) + "/prob.npy"));
+    ASSERT_EQ(got.type, expected.type) << dir;
+    EXPECT_LE(max_relative_error(expected, got), 1e-4) << dir;
+  }
+  EXPECT_NE(aot.out.find("run: "), std::string::npos);
+}
+
+TEST_F(CompileCli, ProfileNamesTheFusedLayers) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  KilnResult r = run_kiln({"run", scratch_->file("a"), "--profile"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("conv1+conv1.relu"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("GFLOP/s"), std::string::npos);
+}
+
+TEST_F(CompileCli, WrongInputShapeIsAnError) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  std::string npy = scratch_->file("small.npy");
+  write_npy(npy, Tensor(TensorType({1, 3, 32, 32})));
+  KilnResult r = run_kiln({"run", scratch_->file("a"), "--input", "data=" + npy});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("input %data"), std::string::npos) << r.err;
+}
+
+TEST_F(CompileCli, TruncatedWeightsAreAnError) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  fs::copy(scratch_->file("a"), scratch_->file("broken"), fs::copy_options::recursive);
+  fs::resize_file(scratch_->file("broken/weights.bin"), 1000);
+  KilnResult r = run_kiln({"run", scratch_->file("broken")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("weights.bin"), std::string::npos) << r.err;
+}
+
+TEST(CompileCliFlags, BadTargetIsAUsageError) {
+  KilnResult r = run_kiln({"compile", "nin", "-o", "/tmp/never", "--target=vax"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("unknown target 'vax'"), std::string::npos) << r.err;
+}
+
+TEST(CompileCliFlags, OutputIsRequired) {
+  KilnResult r = run_kiln({"compile", "nin"});
+  EXPECT_EQ(r.status, 2);
+}
+
+}  // namespace
+}  // namespace kiln::testing

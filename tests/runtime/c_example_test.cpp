@@ -1,0 +1,65 @@
+// The C example of docs/runtime.md, compiled as C99 by the system C compiler against
+// kiln_runtime.h and libkiln_runtime.a, run on the test artifact, and checked against the naive
+// reference. The docs must quote the example verbatim, so they cannot drift from what is tested.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "backend/halide/codegen/file_util.h"
+#include "backend/halide/codegen/subprocess.h"
+#include "tests/runtime/test_artifact.h"
+
+namespace kiln::testing {
+namespace {
+
+const std::string kExample = KILN_SOURCE_DIR "/tests/runtime/classify_example.c";
+
+// What the example prints for the test model: argmax of the naive scores on its input ramp.
+std::string expected_output() {
+  std::vector<float> input(300);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<float>(i % 256) / 255.0f;
+  const std::vector<float> scores = naive_forward(make_test_model(), input);
+  int best = 0;
+  for (int c = 1; c < static_cast<int>(scores.size()); ++c) {
+    if (scores[c] > scores[best]) best = c;
+  }
+  char line[128];
+  std::snprintf(line, sizeof line, "scores: class %d (score %.4f)\n", best, scores[best]);
+  return line;
+}
+
+TEST(CExample, CompilesAsC99AndClassifies) {
+  const std::string exe = scratch_dir() + "/classify";
+  halide::codegen::run_command(
+      {"cc", "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror",
+       "-I" KILN_SOURCE_DIR "/runtime", kExample, KILN_BINARY_DIR "/runtime/libkiln_runtime.a",
+       "-lstdc++", "-lm", "-ldl", "-lpthread", "-o", exe},
+      scratch_dir());
+  const std::string out = halide::codegen::run_command({exe, test_artifact()}, scratch_dir());
+  EXPECT_EQ(out, expected_output());
+}
+
+TEST(CExample, ReportsLoadErrors) {
+  const std::string exe = scratch_dir() + "/classify_err";
+  halide::codegen::run_command(
+      {"cc", "-std=c99", "-I" KILN_SOURCE_DIR "/runtime", kExample,
+       KILN_BINARY_DIR "/runtime/libkiln_runtime.a", "-lstdc++", "-lm", "-ldl", "-o", exe},
+      scratch_dir());
+  try {
+    halide::codegen::run_command({exe, scratch_dir() + "/missing"}, scratch_dir());
+    FAIL() << "expected exit status 1";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("exit status 1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+  }
+}
+
+TEST(CExample, DocsQuoteTheTestedExample) {
+  const std::string docs = halide::codegen::read_file(KILN_SOURCE_DIR "/docs/runtime.md");
+  const std::string example = halide::codegen::read_file(kExample);
+  EXPECT_NE(docs.find("```c\n" + example + "```\n"), std::string::npos)
+      << "docs/runtime.md must contain tests/runtime/classify_example.c verbatim in a ```c block";
+}
+
+}  // namespace
+}  // namespace kiln::testing

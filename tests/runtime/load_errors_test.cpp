@@ -1,0 +1,146 @@
+// Every way an artifact directory can be unusable must give a clear error, never a crash.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "backend/halide/codegen/subprocess.h"
+#include "runtime/kiln_runtime.hpp"
+#include "tests/runtime/test_artifact.h"
+
+namespace kiln::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A copy of the test artifact that a test may damage.
+std::string copy_of_artifact(const std::string& name) {
+  const std::string dir = scratch_dir() + "/" + name;
+  fs::remove_all(dir);
+  fs::copy(test_artifact(), dir, fs::copy_options::recursive);
+  return dir;
+}
+
+std::string load_error(const std::string& dir) {
+  char err[512] = "";
+  kiln_model* model = kiln_model_load(dir.c_str(), err, sizeof err);
+  if (model != nullptr) {
+    kiln_model_free(model);
+    return "(loaded)";
+  }
+  return err;
+}
+
+void expect_error(const std::string& dir, const std::string& fragment) {
+  const std::string err = load_error(dir);
+  EXPECT_NE(err.find(fragment), std::string::npos) << "error was: " << err;
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+TEST(LoadErrors, MissingDirectory) {
+  expect_error(scratch_dir() + "/nope",
+               "artifact directory '" + scratch_dir() + "/nope' does not exist");
+  char err[64];
+  EXPECT_EQ(kiln_model_load(nullptr, err, sizeof err), nullptr);
+}
+
+TEST(LoadErrors, MissingLibrary) {
+  const std::string dir = copy_of_artifact("no_so");
+  fs::remove(dir + "/libkiln_model.so");
+  expect_error(dir, "libkiln_model.so is missing");
+}
+
+TEST(LoadErrors, LibraryThatIsNotASharedObject) {
+  const std::string dir = copy_of_artifact("garbage_so");
+  write_bytes(dir + "/libkiln_model.so", "not an ELF file");
+  expect_error(dir, "cannot load " + dir + "/libkiln_model.so");
+}
+
+TEST(LoadErrors, SharedObjectThatIsNotAnArtifact) {
+  const std::string dir = copy_of_artifact("foreign_so");
+  write_bytes(dir + "/foreign.c", "int not_kiln(void) { return 1; }\n");
+  halide::codegen::run_command({"cc", "-shared", "-fPIC", "-o", "libkiln_model.so", "foreign.c"},
+                               dir);
+  expect_error(dir, "is not a Kiln artifact: it does not export kiln_model_plan()");
+}
+
+TEST(LoadErrors, MissingWeights) {
+  const std::string dir = copy_of_artifact("no_weights");
+  fs::remove(dir + "/weights.bin");
+  expect_error(dir, "weights.bin is missing");
+}
+
+TEST(LoadErrors, TruncatedWeights) {
+  const std::string dir = copy_of_artifact("truncated");
+  const std::string path = dir + "/weights.bin";
+  fs::resize_file(path, fs::file_size(path) - 4);
+  expect_error(dir, "weights.bin is truncated");
+  fs::resize_file(path, 10);  // not even a header
+  expect_error(dir, "weights.bin is truncated: 10 bytes, shorter than its 64-byte header");
+}
+
+TEST(LoadErrors, CorruptedWeights) {
+  const std::string dir = copy_of_artifact("corrupted");
+  const std::string path = dir + "/weights.bin";
+  std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+  f.seekp(100);
+  f.put('\x7f');
+  f.close();
+  expect_error(dir, "weights.bin is corrupted: payload checksum");
+}
+
+TEST(LoadErrors, NotAWeightsFile) {
+  const std::string dir = copy_of_artifact("bad_magic");
+  write_bytes(dir + "/weights.bin", std::string(200, 'x'));
+  expect_error(dir, "weights.bin is not a Kiln weights file");
+}
+
+TEST(LoadErrors, WeightsOfAnotherModel) {
+  const std::string other = scratch_dir() + "/other_weights";
+  write_test_artifact(make_test_model(Variant::kOtherWeights), other);
+  const std::string dir = copy_of_artifact("swapped");
+  fs::copy_file(other + "/weights.bin", dir + "/weights.bin", fs::copy_options::overwrite_existing);
+  expect_error(dir, "weights.bin does not belong to this model");
+  EXPECT_EQ(load_error(other), "(loaded)");
+}
+
+TEST(LoadErrors, OtherPlanAbiVersion) {
+  const std::string dir = scratch_dir() + "/abi";
+  halide::CodegenOptions options;
+  options.abi_version_override = 999;
+  write_test_artifact(make_test_model(), dir, options);
+  expect_error(dir, "uses plan ABI version 999, this runtime reads version 1");
+}
+
+TEST(LoadErrors, OtherKilnVersion) {
+  const std::string dir = scratch_dir() + "/version";
+  halide::CodegenOptions options;
+  options.kiln_version_override = "0.0.1-old";
+  write_test_artifact(make_test_model(), dir, options);
+  expect_error(dir, std::string("was compiled by Kiln 0.0.1-old, this runtime is Kiln ") +
+                        kiln_runtime_version());
+}
+
+TEST(LoadErrors, CppWrapperThrowsTheMessage) {
+  try {
+    Model model(scratch_dir() + "/nope");
+    FAIL() << "expected an error";
+  } catch (const RuntimeError& e) {
+    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos);
+  }
+}
+
+TEST(LoadErrors, TruncatesLongMessagesSafely) {
+  char err[8];
+  std::memset(err, 'z', sizeof err);
+  EXPECT_EQ(kiln_model_load("/definitely/not/here", err, sizeof err), nullptr);
+  EXPECT_EQ(std::strlen(err), 7u);
+  EXPECT_EQ(kiln_model_load("/definitely/not/here", nullptr, 0), nullptr);
+}
+
+}  // namespace
+}  // namespace kiln::testing
