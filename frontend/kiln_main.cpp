@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   try {
     std::vector<kiln::driver::Command> commands = {
         kiln::driver::add_dump_command(app), kiln::driver::add_run_command(app),
-        kiln::driver::add_compile_command(app),
+        kiln::driver::add_compile_command(app), kiln::driver::add_import_command(app),
+        kiln::driver::add_export_command(app),
         kiln::driver::add_info_command(app), kiln::driver::add_ops_command(app),
         kiln::driver::add_passes_command(app)};
     try {

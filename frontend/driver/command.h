@@ -21,6 +21,8 @@ struct Command {
 Command add_dump_command(CLI::App& parent);
 Command add_run_command(CLI::App& parent);
 Command add_compile_command(CLI::App& parent);
+Command add_import_command(CLI::App& parent);
+Command add_export_command(CLI::App& parent);
 Command add_info_command(CLI::App& parent);
 Command add_ops_command(CLI::App& parent);
 Command add_passes_command(CLI::App& parent);

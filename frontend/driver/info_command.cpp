@@ -3,9 +3,12 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 
+#include "backend/halide/lower_graph.h"
 #include "frontend/driver/command.h"
+#include "frontend/driver/pass_options.h"
 #include "frontend/driver/model_options.h"
 #include "frontend/graph_stats.h"
 
@@ -16,7 +19,19 @@ namespace {
 struct InfoArgs {
   ModelOptions model;
   bool json = false;
+  PassFlags passes;
 };
+
+// The Halide backend's arena for this graph: what liveness-based planning
+// (and in-place concats) save against keeping every intermediate.
+struct ArenaFigures {
+  int64_t arena_bytes = 0, intermediate_bytes = 0;
+};
+
+ArenaFigures plan_arena(const Graph& g, const WeightMap& weights) {
+  halide::Plan plan = halide::lower_graph(g, weights, Halide::get_host_target());
+  return {plan.arena_floats * 4, plan.intermediate_floats * 4};
+}
 
 // 25557032 -> "25,557,032": exact figures stay readable next to the rounded ones.
 std::string group_digits(int64_t v) {
@@ -38,7 +53,7 @@ void print_op_table(const GraphStats& s) {
   for (const auto& [label, count] : s.fused_counts) fmt::print("{:<20} {:>8}\n", label, count);
 }
 
-void print_table(const Graph& g, const GraphStats& s) {
+void print_table(const Graph& g, const GraphStats& s, const ArenaFigures* arena) {
   fmt::print("model @{}, batch {}\n\n", g.name(), batch_of(g));
   print_op_table(s);
   fmt::print("\n{:<20} {} ({}, {})\n", "parameters", format_count(s.parameters),
@@ -50,9 +65,12 @@ void print_table(const Graph& g, const GraphStats& s) {
     fmt::print("{:<20} %{} {} ({})\n", "largest activation", s.largest_activation,
                s.largest_activation_type.str(),
                format_bytes(s.largest_activation_type.size_bytes()));
+  if (arena)
+    fmt::print("{:<20} {} for {} of intermediate tensors (Halide plan, host target)\n", "arena",
+               format_bytes(arena->arena_bytes), format_bytes(arena->intermediate_bytes));
 }
 
-nlohmann::ordered_json stats_json(const Graph& g, const GraphStats& s) {
+nlohmann::ordered_json stats_json(const Graph& g, const GraphStats& s, const ArenaFigures* arena) {
   nlohmann::ordered_json largest = nullptr;
   if (!s.largest_activation.empty())
     largest = {{"name", s.largest_activation},
@@ -68,16 +86,28 @@ nlohmann::ordered_json stats_json(const Graph& g, const GraphStats& s) {
           {"flops", s.flops},
           {"gflops", s.flops / 1e9},
           {"activation_bytes", s.activation_bytes},
-          {"largest_activation", largest}};
+          {"largest_activation", largest},
+          {"arena_bytes", arena ? nlohmann::ordered_json(arena->arena_bytes) : nullptr},
+          {"intermediate_bytes",
+           arena ? nlohmann::ordered_json(arena->intermediate_bytes) : nullptr}};
 }
 
 int show_info(const InfoArgs& a) {
   std::unique_ptr<Graph> g = load_model(a.model);
+  // With passes the figures are those of the optimised graph, and the
+  // backend's memory plan can be reported: it needs the weights to lower.
+  std::optional<ArenaFigures> arena;
+  if (!selected_passes(a.passes).empty()) {
+    WeightMap weights = load_model_weights(*g, a.model);
+    run_selected_passes(*g, weights, a.passes);
+    arena = plan_arena(*g, weights);
+  }
   GraphStats s = compute_graph_stats(*g);
+  const ArenaFigures* figures = arena ? &*arena : nullptr;
   if (a.json)
-    std::cout << stats_json(*g, s).dump(2) << "\n";
+    std::cout << stats_json(*g, s, figures).dump(2) << "\n";
   else
-    print_table(*g, s);
+    print_table(*g, s, figures);
   return 0;
 }
 
@@ -89,6 +119,8 @@ Command add_info_command(CLI::App& parent) {
       parent.add_subcommand("info", "Op counts, parameters, FLOPs and activation memory");
   add_model_argument(*app, args->model);
   add_batch_option(*app, args->model);
+  add_weight_options(*app, args->model);
+  add_pass_options(*app, args->passes);
   app->add_flag("--json", args->json, "Print the figures as JSON");
   return {app, [args] { return show_info(*args); }};
 }

@@ -8,6 +8,7 @@
 
 #include "frontend/parser.h"
 #include "frontend/weight_init.h"
+#include "frontend/onnx/model_loader.h"
 #include "frontend/weights.h"
 
 namespace fs = std::filesystem;
@@ -108,7 +109,7 @@ std::string resolve_model_path(const std::string& model) {
 }
 
 std::unique_ptr<Graph> load_model(const ModelOptions& o) {
-  std::unique_ptr<Graph> g = parse_graph_file(resolve_model_path(o.model));
+  std::unique_ptr<Graph> g = load_model_any(resolve_model_path(o.model));
   if (o.batch > 0) g->set_batch(o.batch);
   return g;
 }
@@ -120,6 +121,14 @@ int64_t batch_of(const Graph& g) {
 
 WeightMap load_model_weights(const Graph& g, const ModelOptions& o) {
   if (!o.weights.empty()) return load_weights(g, o.weights, {o.allow_extra_weights});
+  std::string path = resolve_model_path(o.model);
+  if (is_onnx_path(path)) {
+    // An ONNX file carries its weights. Importing again costs a second parse
+    // but keeps graph and weight loading independent for every command.
+    WeightMap weights;
+    load_model_any(path, &weights);
+    return weights;
+  }
   return seeded_weights(g, o.seed);
 }
 

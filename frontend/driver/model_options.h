@@ -17,7 +17,7 @@ class App;
 namespace kiln::driver {
 
 struct ModelOptions {
-  std::string model;    // a .kir path or a zoo name
+  std::string model;    // a .kir or .onnx path, or a zoo name
   int64_t batch = 0;    // 0 keeps the batch written in the file
   std::string weights;  // safetensors; empty means seeded random weights
   uint64_t seed = 1;
@@ -42,7 +42,8 @@ std::string resolve_model_path(const std::string& model);
 std::unique_ptr<Graph> load_model(const ModelOptions& o);
 // Dimension 0 of the first input (1 when there is none), for reports.
 int64_t batch_of(const Graph& g);
-// --weights when given, else weights seeded with --seed.
+// --weights when given, else the weights inside a .onnx MODEL, else weights
+// seeded with --seed.
 WeightMap load_model_weights(const Graph& g, const ModelOptions& o);
 
 }  // namespace kiln::driver

@@ -76,6 +76,19 @@ TEST(DriverOps, JsonSchemaOfOneOp) {
   EXPECT_EQ(j[0]["attrs"][0]["default"], 0.5);
 }
 
+// With -O, info reports the backend's arena against the sum of every
+// intermediate: Inception's in-place concats and liveness reuse must save.
+TEST(DriverInfo, OptimizedGoogLeNetReportsTheArena) {
+  KilnResult r = run_kiln({"info", "googlenet", "-O", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  json j = json::parse(r.out);
+  ASSERT_TRUE(j["arena_bytes"].is_number()) << r.out;
+  int64_t arena = j["arena_bytes"], intermediates = j["intermediate_bytes"];
+  EXPECT_GT(arena, 0);
+  EXPECT_LT(arena * 2, intermediates);
+  EXPECT_EQ(j["op_counts"].count("batch_norm"), 0u);
+}
+
 TEST(DriverPasses, ListsPassesAndTheDefaultPipeline) {
   KilnResult r = run_kiln({"passes"});
   ASSERT_EQ(r.status, 0) << r.err;

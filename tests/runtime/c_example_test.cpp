@@ -59,6 +59,9 @@ TEST(CExample, DocsQuoteTheTestedExample) {
   const std::string example = halide::codegen::read_file(kExample);
   EXPECT_NE(docs.find("```c\n" + example + "```\n"), std::string::npos)
       << "docs/runtime.md must contain tests/runtime/classify_example.c verbatim in a ```c block";
+  const std::string readme = halide::codegen::read_file(KILN_SOURCE_DIR "/README.md");
+  EXPECT_NE(readme.find("```c\n" + example + "```\n"), std::string::npos)
+      << "README.md must contain tests/runtime/classify_example.c verbatim in a ```c block";
 }
 
 }  // namespace
