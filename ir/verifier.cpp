@@ -34,7 +34,14 @@ class Verifier {
 
  private:
   void report(const Node& n, std::string message) {
-    diags_.push_back({n.loc(), n.name(), std::move(message)});
+    report_graph(n.loc(), n.name(), std::move(message));
+  }
+  void report_graph(const SourceLoc& loc, const std::string& node, std::string message) {
+    Diagnostic d;
+    d.loc = loc;
+    d.node = node;
+    d.message = std::move(message);
+    diags_.push_back(std::move(d));
   }
 
   // Reports each cycle once, naming its values in order.
@@ -141,13 +148,13 @@ class Verifier {
   }
 
   void check_outputs() {
-    if (g_.outputs().empty()) diags_.push_back({{}, "", "the graph has no outputs"});
+    if (g_.outputs().empty()) report_graph(SourceLoc(), "", "the graph has no outputs");
     std::unordered_set<const Node*> seen;
     for (const auto& o : g_.outputs()) {
       if (!o.value || !index_.count(o.value)) {
-        diags_.push_back({o.loc, "", "output refers to a value that is not in the graph"});
+        report_graph(o.loc, "", "output refers to a value that is not in the graph");
       } else if (!seen.insert(o.value).second) {
-        diags_.push_back({o.loc, o.value->name(), "is listed as an output twice"});
+        report_graph(o.loc, o.value->name(), "is listed as an output twice");
       }
     }
   }
@@ -167,7 +174,7 @@ void verify_or_throw(const Graph& g) {
   if (diags.empty()) return;
   // The first diagnostic carries the location; the rest follow on their own lines.
   std::string message = diags[0].str();
-  for (size_t i = 1; i < diags.size(); ++i) message += "\n" + diags[i].str();
+  for (size_t i = 1; i < diags.size(); ++i) message.append("\n").append(diags[i].str());
   throw Error::preformatted(diags[0].loc, message);
 }
 
