@@ -29,9 +29,7 @@ void lower_dense(LoweringContext& cx, const Node& n) {
   }
   int out = cx.add_tensor(n.name(), plain_extents(n.type()));
   args.push_back(out);
-  int k = cx.kernel("dense", s.to_string(), [s](const Halide::Target& t, const std::string& fn) {
-    return compile_dense_module(s, t, fn);
-  });
+  int k = cx.kernel("dense", s, define_dense, compile_dense_module);
   cx.add_step(k, std::move(args), cx.layers_of(n),
               "dense " + std::to_string(s.in) + "->" + std::to_string(s.out) +
                   (s.activation == Activation::kRelu ? " +relu" : ""),
@@ -50,9 +48,7 @@ void lower_softmax(LoweringContext& cx, const Node& n) {
   s.k = static_cast<int>(t.dim(1));
   int in = cx.value(*n.input(0), Layout::plain);
   int out = cx.add_tensor(n.name(), plain_extents(t));
-  int k = cx.kernel("softmax", s.to_string(), [s](const Halide::Target& tg, const std::string& fn) {
-    return compile_softmax_module(s, tg, fn);
-  });
+  int k = cx.kernel("softmax", s, define_softmax, compile_softmax_module);
   cx.add_step(k, {in, out}, cx.layers_of(n), "softmax " + t.str(), s.flops());
   cx.set_value(n, out, Layout::plain);
 }

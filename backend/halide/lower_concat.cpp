@@ -21,9 +21,7 @@ void lower_concat(LoweringContext& cx, const Node& n) {
   }
   int out = cx.output_tensor(n, blocked_extents(t, cx.block()));
   args.push_back(out);
-  int k = cx.kernel("concat", s.to_string(), [s](const Halide::Target& tg, const std::string& fn) {
-    return compile_concat_module(s, tg, fn);
-  });
+  int k = cx.kernel("concat", s, define_concat, compile_concat_module);
   cx.add_step(k, std::move(args), cx.layers_of(n), "concat " + t.str(), 0);
   cx.set_value(n, out, Layout::blocked);
 }

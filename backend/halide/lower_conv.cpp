@@ -49,9 +49,7 @@ void emit_conv(LoweringContext& cx, const Node& n, const Conv2dSpec& s, const fl
   if (s.has_residual) args.push_back(residual);
   int out = cx.output_tensor(n, blocked_extents(n.type(), V));
   args.push_back(out);
-  int k = cx.kernel("conv2d", s.to_string(), [s](const Halide::Target& t, const std::string& fn) {
-    return compile_conv2d_module(s, t, fn);
-  });
+  int k = cx.kernel("conv2d", s, define_conv2d, compile_conv2d_module);
   cx.add_step(k, std::move(args), cx.layers_of(n), description, s.flops());
   cx.set_value(n, out, Layout::blocked);
 }

@@ -44,9 +44,7 @@ void lower_eltwise(LoweringContext& cx, const Node& n) {
   if (add) args.push_back(operand(*n.input(1)));
   int out = s.blocked ? cx.output_tensor(n, extents) : cx.add_tensor(n.name(), plain_extents(t));
   args.push_back(s.blocked ? out : cx.add_view(n.name() + ".4d", out, 0, extents, dense_strides(extents)));
-  int k = cx.kernel(n.op(), s.to_string(), [s](const Halide::Target& tg, const std::string& fn) {
-    return compile_eltwise_module(s, tg, fn);
-  });
+  int k = cx.kernel(n.op(), s, define_eltwise, compile_eltwise_module);
   cx.add_step(k, std::move(args), cx.layers_of(n), n.op() + " " + t.str(), s.flops());
   cx.set_value(n, out, layout);
 }

@@ -120,9 +120,11 @@ void lower_outputs(LoweringContext& cx) {
     if (!direct) {
       int64_t count = v.type().num_elements();
       CopySpec spec{count};
-      int k = cx.kernel("copy", spec.to_string(), [spec](const Halide::Target& tg, const std::string& fn) {
-        return compile_copy_module(spec, tg, fn);
-      });
+      // Always hand-scheduled: a copy leaves an autoscheduler nothing to decide.
+      int k = cx.kernel("copy", spec.to_string(), Scheduler::hand,
+                        [spec](const Halide::Target& tg, const std::string& fn) {
+                          return compile_copy_module(spec, tg, fn);
+                        });
       int src = cx.add_view(v.name() + ".flat", t, 0, {static_cast<int>(count)}, {1});
       t = cx.add_tensor(v.name() + ".out", plain_extents(v.type()));
       int dst = cx.add_view(v.name() + ".out.flat", t, 0, {static_cast<int>(count)}, {1});
@@ -150,8 +152,12 @@ void propagate_storage(Plan& plan) {
 
 }  // namespace
 
-Plan lower_graph(const Graph& g, const WeightMap& weights, const Halide::Target& target) {
-  LoweringContext cx(g, weights, target);
+Plan lower_graph(const Graph& g, const WeightMap& weights, const Halide::Target& target,
+                 const LowerOptions& options) {
+  // Loads the plugin now, so that a missing one fails before any compilation
+  // (and before the compile workers are forked, which then share it).
+  load_autoscheduler(options.scheduler);
+  LoweringContext cx(g, weights, target, options.scheduler);
   lower_inputs(cx);
   plan_inplace_concats(cx);
   lower_nodes(cx);

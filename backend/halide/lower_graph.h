@@ -5,13 +5,21 @@
 // in place, and arena offsets planned by liveness.
 #pragma once
 
+#include "backend/halide/autoschedule.h"
 #include "backend/halide/execution_plan.h"
 #include "ir/graph.h"
 #include "ir/tensor.h"
 
 namespace kiln::halide {
 
-// Throws kiln::Error naming the node for anything the backend cannot run.
-Plan lower_graph(const Graph& g, const WeightMap& weights, const Halide::Target& target);
+struct LowerOptions {
+  // Schedules every kernel but the output copies (see autoschedule.h).
+  Scheduler scheduler = Scheduler::hand;
+};
+
+// Throws kiln::Error naming the node for anything the backend cannot run,
+// and naming the scheduler when an autoscheduler plugin cannot be loaded.
+Plan lower_graph(const Graph& g, const WeightMap& weights, const Halide::Target& target,
+                 const LowerOptions& options = {});
 
 }  // namespace kiln::halide

@@ -14,10 +14,7 @@ void lower_global_avg_pool(LoweringContext& cx, const Node& n) {
   std::vector<int> extents = plain_extents(n.type());
   int out = cx.add_tensor(n.name(), extents);
   int out2d = cx.add_view(n.name() + ".2d", out, 0, {s.c, s.n}, {1, s.c});
-  int k = cx.kernel("global_avg_pool", s.to_string(),
-                    [s](const Halide::Target& t, const std::string& fn) {
-                      return compile_global_avg_pool_module(s, t, fn);
-                    });
+  int k = cx.kernel("global_avg_pool", s, define_global_avg_pool, compile_global_avg_pool_module);
   cx.add_step(k, {in, out2d}, cx.layers_of(n), "global_avg_pool " + x.str(), s.flops());
   cx.set_value(n, out, Layout::plain);
 }

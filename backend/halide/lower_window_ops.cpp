@@ -22,9 +22,7 @@ void lower_pool2d(LoweringContext& cx, const Node& n) {
   s.count_include_pad = s.kind == PoolKind::kAvg && n.bool_attr("count_include_pad");
   int in = cx.value(*n.input(0), Layout::blocked);
   int out = cx.output_tensor(n, blocked_extents(n.type(), cx.block()));
-  int k = cx.kernel(n.op(), s.to_string(), [s](const Halide::Target& t, const std::string& fn) {
-    return compile_pool2d_module(s, t, fn);
-  });
+  int k = cx.kernel(n.op(), s, define_pool2d, compile_pool2d_module);
   cx.add_step(k, {in, out}, cx.layers_of(n),
               n.op() + " " + std::to_string(s.kh) + "x" + std::to_string(s.kw) + "/" +
                   std::to_string(s.sh) + " " + x.str(),
@@ -43,9 +41,7 @@ void lower_lrn(LoweringContext& cx, const Node& n) {
   s.bias = static_cast<float>(n.float_attr("bias"));
   int in = cx.value(*n.input(0), Layout::blocked);
   int out = cx.output_tensor(n, blocked_extents(x, cx.block()));
-  int k = cx.kernel("lrn", s.to_string(), [s](const Halide::Target& t, const std::string& fn) {
-    return compile_lrn_module(s, t, fn);
-  });
+  int k = cx.kernel("lrn", s, define_lrn, compile_lrn_module);
   cx.add_step(k, {in, out}, cx.layers_of(n), "lrn size " + std::to_string(s.size) + " " + x.str(),
               s.flops());
   cx.set_value(n, out, Layout::blocked);

@@ -27,8 +27,8 @@ std::vector<int64_t> dense_strides(const std::vector<int>& extents) {
 }
 
 LoweringContext::LoweringContext(const Graph& g, const WeightMap& weights,
-                                 const Halide::Target& target)
-    : graph_(g), weights_(weights) {
+                                 const Halide::Target& target, Scheduler scheduler)
+    : graph_(g), weights_(weights), scheduler_(scheduler) {
   plan_.target = target;
   plan_.block = channel_block(target);
 }
@@ -77,10 +77,10 @@ const Tensor& LoweringContext::weight_values(const Node& n) const {
                      " (constant-fold it first: -O runs canonicalize)");
 }
 
-int LoweringContext::kernel(
-    const std::string& op, const std::string& signature,
-    std::function<Halide::Module(const Halide::Target&, const std::string&)> build) {
-  std::string key = signature + "@" + plan_.target.to_string();
+int LoweringContext::kernel(const std::string& op, const std::string& signature,
+                            Scheduler scheduled_by, KernelBuild build) {
+  std::string key = op + ":" + signature + " schedule=" + schedule_tag(scheduled_by) + "@" +
+                    plan_.target.to_string();
   auto it = kernel_by_signature_.find(key);
   if (it != kernel_by_signature_.end()) return it->second;
   PlanKernel k;
@@ -139,9 +139,7 @@ int LoweringContext::convert(int tensor, const Node& n, Layout from, Layout to) 
   spec.h = static_cast<int>(t.dim(2));
   spec.w = static_cast<int>(t.dim(3));
   spec.to_blocked = to == Layout::blocked;
-  int k = kernel("layout", spec.to_string(), [spec](const Halide::Target& target, const std::string& fn) {
-    return compile_layout_module(spec, target, fn);
-  });
+  int k = kernel("layout", spec, define_layout, compile_layout_module);
   int out = add_tensor(n.name() + (spec.to_blocked ? ".blocked" : ".nchw"),
                        spec.to_blocked ? blocked_extents(t, block()) : plain_extents(t));
   add_step(k, {tensor, out}, {n.name()},

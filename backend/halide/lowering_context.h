@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "backend/halide/autoschedule.h"
 #include "backend/halide/execution_plan.h"
 #include "ir/graph.h"
 #include "ir/tensor.h"
@@ -17,7 +18,8 @@ enum class Layout { plain, blocked };
 
 class LoweringContext {
  public:
-  LoweringContext(const Graph& g, const WeightMap& weights, const Halide::Target& target);
+  LoweringContext(const Graph& g, const WeightMap& weights, const Halide::Target& target,
+                  Scheduler scheduler);
 
   const Graph& graph() const { return graph_; }
   Plan& plan() { return plan_; }
@@ -35,9 +37,21 @@ class LoweringContext {
   // The graph's weight or constant tensor behind `n`, as float values.
   const Tensor& weight_values(const Node& n) const;
 
-  // The kernel with this signature, created by `build` on first use.
-  int kernel(const std::string& op, const std::string& signature,
-             std::function<Halide::Module(const Halide::Target&, const std::string&)> build);
+  // The kernel of a family (define_X, compile_X_module) for `spec`, scheduled
+  // by scheduler(): its hand schedule or an autoscheduler.
+  template <typename Spec, typename Pipeline>
+  int kernel(const std::string& op, const Spec& spec, Pipeline (*define)(const Spec&, int),
+             Halide::Module (*compile_hand)(const Spec&, const Halide::Target&,
+                                            const std::string&)) {
+    const std::string signature = spec.to_string();
+    return kernel(op, signature, scheduler_,
+                  scheduled_build(scheduler_, op + ":" + signature, spec, define, compile_hand));
+  }
+  // The kernel with this signature and schedule, created by `build` on first
+  // use. The schedule is part of the key: hand and autoscheduled kernels of
+  // one spec are distinct kernels (and cache entries).
+  int kernel(const std::string& op, const std::string& signature, Scheduler scheduled_by,
+             KernelBuild build);
   void add_step(int kernel, std::vector<int> args, std::vector<std::string> layers,
                 std::string description, double flops);
 
@@ -65,6 +79,7 @@ class LoweringContext {
 
   const Graph& graph_;
   const WeightMap& weights_;
+  Scheduler scheduler_;
   Plan plan_;
   std::map<std::string, int> kernel_by_signature_;
   // value -> (layout -> tensor)

@@ -47,6 +47,10 @@ void add_halide_options(CLI::App& app, HalideFlags& f, bool with_emit) {
       ->type_name("DIR");
   app.add_option("--jobs", f.jobs, "Kernels compiled at once")->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_option("--scheduler", f.scheduler,
+                 "Kiln's hand schedules, or one of the autoschedulers shipped with Halide")
+      ->check(CLI::IsMember(halide::scheduler_names()))
+      ->capture_default_str();
   if (with_emit)
     app.add_option("--emit", f.emit, "Per-kernel listings: stmt, html, asm, llvm")
         ->delimiter(',')
@@ -59,7 +63,13 @@ halide::ArtifactInfo compile_model(Graph& g, WeightMap& weights, const PassFlags
   if (selected_passes(passes).empty() && !passes.no_optimize) effective.optimize = true;
   run_selected_passes(g, weights, effective);
   Halide::Target target(expand_target(flags.target));
-  halide::Plan plan = halide::lower_graph(g, weights, target);
+  halide::LowerOptions lower;
+  lower.scheduler = halide::parse_scheduler(flags.scheduler);
+  halide::Plan plan = halide::lower_graph(g, weights, target, lower);
+  // Autoscheduling can take minutes (Adams2019 per convolution): say why.
+  if (lower.scheduler != halide::Scheduler::hand)
+    fmt::print(stderr, "scheduling kernels with {} ({})\n", flags.scheduler,
+               halide::autoscheduler_plugin_path(lower.scheduler));
   halide::CodegenOptions options;
   options.cache_dir = flags.cache_dir;
   options.jobs = flags.jobs;
