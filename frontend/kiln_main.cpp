@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
         kiln::driver::add_compile_command(app), kiln::driver::add_import_command(app),
         kiln::driver::add_export_command(app),
         kiln::driver::add_info_command(app), kiln::driver::add_ops_command(app),
-        kiln::driver::add_passes_command(app)};
+        kiln::driver::add_passes_command(app), kiln::driver::add_bench_command(app)};
     try {
       app.parse(reversed_args(argc, argv));
     } catch (const CLI::ParseError& e) {

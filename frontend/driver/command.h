@@ -26,5 +26,6 @@ Command add_export_command(CLI::App& parent);
 Command add_info_command(CLI::App& parent);
 Command add_ops_command(CLI::App& parent);
 Command add_passes_command(CLI::App& parent);
+Command add_bench_command(CLI::App& parent);
 
 }  // namespace kiln::driver

@@ -1,0 +1,177 @@
+#include "frontend/driver/bench_report.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace kiln::driver {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Above this share of the CPUs taken by other processes, a run is flagged.
+constexpr double kBusy = 0.05;
+
+std::string join(const std::vector<std::string>& parts, const char* sep) {
+  std::string s;
+  for (const std::string& p : parts) s += (s.empty() ? "" : sep) + p;
+  return s;
+}
+
+double gflops_at(double flops, double ms) {
+  return ms > 0 ? flops / ms * 1e-6 : 0;
+}
+
+double percent(double part, double whole) {
+  return whole > 0 ? 100 * part / whole : 0;
+}
+
+Json peak_json(const MachinePeak& p) {
+  return {{"cpu", p.cpu},
+          {"isa", p.isa},
+          {"threads", p.threads},
+          {"single_thread_gflops", p.single_thread_gflops},
+          {"all_threads_gflops", p.all_threads_gflops},
+          {"ghz", p.ghz},
+          {"flops_per_cycle", p.flops_per_cycle()},
+          {"contended", p.contended},
+          {"from_cache", p.from_cache},
+          {"given", p.given},
+          {"cache_file", p.cache_file}};
+}
+
+Json layer_json(const LayerRow& l) {
+  return {{"step", l.step},
+          {"kernel", l.kernel},
+          {"op", l.op},
+          {"description", l.description},
+          {"layers", l.layers},
+          {"shapes", l.shapes},
+          {"flops", l.flops},
+          {"median_ms", l.median_ms},
+          {"min_ms", l.min_ms},
+          {"gflops", l.gflops},
+          {"percent_of_peak", l.percent_of_peak},
+          {"share", l.share}};
+}
+
+}  // namespace
+
+std::string describe_peak(const MachinePeak& p) {
+  std::string threads = fmt::format("{} thread{}", p.threads, p.threads == 1 ? "" : "s");
+  if (p.given)
+    return fmt::format("{:.1f} GFLOP/s on {} (given with --peak-gflops)", p.all_threads_gflops,
+                       threads);
+  std::string source = p.from_cache ? "cached in " + p.cache_file
+                       : p.contended
+                           ? "measured now under load, per CPU second: an estimate, not cached"
+                       : !p.cache_file.empty() ? "measured now, cached in " + p.cache_file
+                                               : "measured now";
+  return fmt::format(
+      "{:.1f} GFLOP/s on {} ({:.1f} on one; {} register-FMA microkernel on {}, clock {:.2f} GHz, "
+      "{:.0f} flops/cycle/core; {})",
+      p.all_threads_gflops, threads, p.single_thread_gflops, p.isa, p.cpu, p.ghz,
+      p.flops_per_cycle(), source);
+}
+
+std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
+                                 const ArtifactManifest& manifest, double peak_gflops) {
+  std::vector<LayerRow> rows;
+  double total_ms = 0;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const StepTiming& s = steps[i];
+    LayerRow r;
+    r.step = static_cast<int>(i);
+    r.kernel = s.kernel;
+    r.description = s.description;
+    r.flops = s.flops;
+    LatencyStats t = latency_stats(s.seconds);
+    r.median_ms = t.median * 1e3;
+    r.min_ms = t.min * 1e3;
+    r.gflops = gflops_at(s.flops, r.median_ms);
+    r.percent_of_peak = percent(r.gflops, peak_gflops);
+    if (i < manifest.steps.size()) {
+      r.op = manifest.steps[i].op;
+      r.layers = manifest.steps[i].layers;
+      r.shapes = manifest.steps[i].shapes;
+    }
+    total_ms += r.median_ms;
+    rows.push_back(std::move(r));
+  }
+  for (LayerRow& r : rows) r.share = percent(r.median_ms, total_ms);
+  return rows;
+}
+
+void print_summary(const BenchReport& r, std::FILE* out) {
+  fmt::print(out, "kiln bench {}: batch {}, {} thread{}, target {}\n", r.model, r.batch, r.threads,
+             r.threads == 1 ? "" : "s", r.target);
+  if (r.compile.compiled)
+    fmt::print(out, "compiled {} kernels ({} from cache, {} compiled) in {:.2f} s\n",
+               r.compile.kernels, r.compile.cache_hits, r.compile.cache_misses, r.compile.seconds);
+  fmt::print(out,
+             "latency over {} runs ({} warm-up): median {:.3f} ms, min {:.3f} ms, p90 {:.3f} ms\n",
+             r.runs, r.warmup, r.latency.median, r.latency.min, r.latency.p90);
+  fmt::print(out, "other processes used {:.0f}% of the CPUs meanwhile{}\n", 100 * r.other_load,
+             r.other_load > kBusy ? ": the machine was busy, times are pessimistic" : "");
+  double gflops = gflops_at(r.model_flops, r.latency.median);
+  fmt::print(
+      out,
+      "throughput: {:.1f} images/s; {:.3f} GFLOP per run -> {:.1f} GFLOP/s ({:.1f}% of peak)\n",
+      r.latency.median > 0 ? r.batch * 1e3 / r.latency.median : 0, r.model_flops * 1e-9, gflops,
+      percent(gflops, r.peak.all_threads_gflops));
+  fmt::print(out, "machine peak: {}\n", describe_peak(r.peak));
+}
+
+void print_layer_table(const BenchReport& r, std::FILE* out) {
+  fmt::print(out, "\n{:>4}  {:<16} {:<44} {:<36} {:>9} {:>8} {:>6} {:>6}  {}\n", "#", "op",
+             "description", "shapes", "ms/call", "GFLOP/s", "%peak", "share", "layers");
+  double total = 0;
+  for (const LayerRow& l : r.layers) {
+    fmt::print(out, "{:>4}  {:<16} {:<44} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%  {}\n",
+               l.step, l.op, l.description, l.shapes, l.median_ms, l.gflops, l.percent_of_peak,
+               l.share, join(l.layers, "+"));
+    total += l.median_ms;
+  }
+  fmt::print(
+      out,
+      "sum of per-kernel medians: {:.3f} ms in {} kernel calls (whole-model median {:.3f} ms)\n",
+      total, r.layers.size(), r.latency.median);
+  fmt::print(out, "%peak is of {:.1f} GFLOP/s ({} threads)\n", r.peak.all_threads_gflops,
+             r.peak.threads);
+}
+
+std::string bench_json(const BenchReport& r) {
+  Json layers = Json::array();
+  for (const LayerRow& l : r.layers) layers.push_back(layer_json(l));
+  double gflops = gflops_at(r.model_flops, r.latency.median);
+  Json j = {{"model", r.model},
+            {"artifact", r.artifact},
+            {"target", r.target},
+            {"threads", r.threads},
+            {"batch", r.batch},
+            {"runs", r.runs},
+            {"warmup", r.warmup},
+            {"median_ms", r.latency.median},
+            {"min_ms", r.latency.min},
+            {"p90_ms", r.latency.p90},
+            {"mean_ms", r.latency.mean},
+            {"max_ms", r.latency.max},
+            {"samples_ms", r.run_ms},
+            {"other_load", r.other_load},
+            {"model_flops", r.model_flops},
+            {"gflops", gflops},
+            {"percent_of_peak", percent(gflops, r.peak.all_threads_gflops)},
+            {"peak_gflops", r.peak.all_threads_gflops},
+            {"peak", peak_json(r.peak)},
+            {"compile",
+             {{"compiled", r.compile.compiled},
+              {"kernels", r.compile.kernels},
+              {"cache_hits", r.compile.cache_hits},
+              {"cache_misses", r.compile.cache_misses},
+              {"seconds", r.compile.seconds}}},
+            {"layers", layers}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace kiln::driver

@@ -1,0 +1,60 @@
+// What `kiln bench` found, and its text and JSON forms.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "frontend/driver/bench_manifest.h"
+#include "frontend/driver/bench_runner.h"
+#include "frontend/driver/bench_stats.h"
+#include "frontend/driver/machine_peak.h"
+
+namespace kiln::driver {
+
+// One kernel call of the plan, summarised over the profiled runs.
+struct LayerRow {
+  int step = 0;
+  std::string kernel, op, description, shapes;
+  std::vector<std::string> layers;
+  double flops = 0;                  // per call
+  double median_ms = 0, min_ms = 0;  // per call
+  double gflops = 0;                 // at the median
+  double percent_of_peak = 0;        // of MachinePeak::all_threads_gflops
+  double share = 0;                  // of the summed medians, in percent
+};
+
+struct CompileSummary {
+  bool compiled = false;  // false: an existing artifact was benchmarked
+  int kernels = 0, cache_hits = 0, cache_misses = 0;
+  double seconds = 0;
+};
+
+struct BenchReport {
+  std::string model;     // as given on the command line
+  std::string artifact;  // directory benchmarked (a temporary one for MODEL)
+  std::string target;
+  int threads = 0, batch = 1, runs = 0, warmup = 0;
+  std::vector<double> run_ms;
+  LatencyStats latency;    // of run_ms
+  double other_load = 0;   // share of the CPUs other processes used during the timed runs
+  double model_flops = 0;  // per run
+  MachinePeak peak;
+  CompileSummary compile;
+  std::vector<LayerRow> layers;  // empty unless per-layer timings were taken
+};
+
+// Joins the per-step timings with the manifest's ops and shapes.
+std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
+                                 const ArtifactManifest& manifest, double peak_gflops);
+
+// "459.3 GFLOP/s on 2 threads (229.6 on one; ...)": the figure and where it came from.
+std::string describe_peak(const MachinePeak& p);
+
+// To `out`: stdout, or stderr when the JSON goes to stdout.
+void print_summary(const BenchReport& r, std::FILE* out);
+void print_layer_table(const BenchReport& r, std::FILE* out);
+// Every figure above, machine-readable; times in milliseconds.
+std::string bench_json(const BenchReport& r);
+
+}  // namespace kiln::driver

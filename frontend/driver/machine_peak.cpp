@@ -1,0 +1,328 @@
+#include "frontend/driver/machine_peak.h"
+
+#include <immintrin.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace kiln::driver {
+
+namespace {
+
+// Bumped whenever the microkernel changes, so stale cached figures are not reused.
+constexpr int kPeakVersion = 2;
+// Best of this many timings: on a shared machine the fastest trial is the one
+// least disturbed by other work, and the peak is a best case by definition.
+constexpr int kTrials = 7;
+// Each trial runs about this long: well above timer resolution and thread
+// start-up, short enough that the whole measurement stays near a second.
+constexpr double kTrialSeconds = 0.02;
+// A trial counts when every thread ran for at least this share of it.
+constexpr double kCleanShare = 0.97;
+// Trials stop after this long even when too few were clean (a busy machine).
+constexpr double kBudgetSeconds = 1;
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Enough independent accumulators to cover FMA latency (4 cycles) times two
+// FMA ports, with room to spare, while all of them and the two constants
+// still fit in the register file (32 zmm; 16 ymm).
+constexpr int kAcc512 = 24;
+constexpr int kAcc256 = 12;
+
+// acc = acc * a + b converges to b / (1 - a) = 1: values stay normal, so no
+// denormal slow path, and the compiler cannot fold the chain away.
+__attribute__((target("avx512f,fma"))) float fma_loop_avx512(int64_t iters) {
+  __m512 acc[kAcc512];
+  for (int i = 0; i < kAcc512; ++i) acc[i] = _mm512_set1_ps(0.01f * i);
+  const __m512 a = _mm512_set1_ps(0.999f), b = _mm512_set1_ps(0.001f);
+  for (int64_t it = 0; it < iters; ++it) {
+#pragma GCC unroll 32
+    for (int i = 0; i < kAcc512; ++i) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+  }
+  __m512 sum = acc[0];
+  for (int i = 1; i < kAcc512; ++i) sum = _mm512_add_ps(sum, acc[i]);
+  float lanes[16];
+  _mm512_storeu_ps(lanes, sum);
+  float total = 0;
+  for (float x : lanes) total += x;
+  return total;
+}
+
+__attribute__((target("avx2,fma"))) float fma_loop_avx2(int64_t iters) {
+  __m256 acc[kAcc256];
+  for (int i = 0; i < kAcc256; ++i) acc[i] = _mm256_set1_ps(0.01f * i);
+  const __m256 a = _mm256_set1_ps(0.999f), b = _mm256_set1_ps(0.001f);
+  for (int64_t it = 0; it < iters; ++it) {
+#pragma GCC unroll 16
+    for (int i = 0; i < kAcc256; ++i) acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+  }
+  float lanes[8];
+  __m256 sum = acc[0];
+  for (int i = 1; i < kAcc256; ++i) sum = _mm256_add_ps(sum, acc[i]);
+  _mm256_storeu_ps(lanes, sum);
+  float total = 0;
+  for (float x : lanes) total += x;
+  return total;
+}
+
+float fma_loop_scalar(int64_t iters) {
+  float acc[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+  for (int64_t it = 0; it < iters; ++it)
+    for (float& x : acc) x = x * 0.999f + 0.001f;
+  float total = 0;
+  for (float x : acc) total += x;
+  return total;
+}
+
+struct Microkernel {
+  const char* isa;
+  float (*loop)(int64_t iters);
+  double flops_per_iter;  // accumulators * lanes * 2
+};
+
+Microkernel host_microkernel() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma"))
+    return {"avx512f+fma", fma_loop_avx512, kAcc512 * 16 * 2.0};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return {"avx2+fma", fma_loop_avx2, kAcc256 * 8 * 2.0};
+  return {"scalar", fma_loop_scalar, 8 * 2.0};
+}
+
+// Keeps every result observable so no call is optimised out.
+std::atomic<float> g_sink{0};
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+// Iterations for one trial of about kTrialSeconds on one thread.
+int64_t calibrate(const Microkernel& k) {
+  int64_t iters = 1024;
+  for (;;) {
+    double start = thread_cpu_seconds();
+    g_sink = g_sink + k.loop(iters);
+    double s = thread_cpu_seconds() - start;
+    if (s >= kTrialSeconds / 4) return std::max<int64_t>(iters, iters * kTrialSeconds / s);
+    iters *= 4;
+  }
+}
+
+struct Trial {
+  double gflops = 0;      // all the work over the wall time
+  double cpu_gflops = 0;  // the sum of each thread's work over its CPU time
+  // Every thread had its core for the whole trial. On a shared machine
+  // another process may take a core for part of a trial; its rate then says
+  // nothing about the hardware, and the thread's CPU time shows it.
+  bool clean = false;
+};
+
+// `threads` threads each running the loop, released together; the rate is
+// all their work over the wall time from release to the last one's end.
+Trial parallel_trial(const Microkernel& k, int64_t iters, int threads) {
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  Clock::time_point release;
+  std::vector<Clock::time_point> ends(threads);
+  std::vector<double> cpu(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      ready.fetch_add(1);
+      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+      double start = thread_cpu_seconds();
+      g_sink = g_sink + k.loop(iters);
+      cpu[t] = thread_cpu_seconds() - start;
+      ends[t] = Clock::now();
+    });
+  }
+  while (ready.load() < threads) std::this_thread::yield();
+  release = Clock::now();
+  go.store(true, std::memory_order_release);
+  for (std::thread& t : pool) t.join();
+  Trial trial;
+  trial.clean = true;
+  double wall = 0;
+  for (int t = 0; t < threads; ++t) {
+    double own = std::chrono::duration<double>(ends[t] - release).count();
+    wall = std::max(wall, own);
+    trial.clean = trial.clean && cpu[t] >= kCleanShare * own;
+    trial.cpu_gflops += k.flops_per_iter * iters / cpu[t] * 1e-9;
+  }
+  trial.gflops = k.flops_per_iter * iters * threads / wall * 1e-9;
+  return trial;
+}
+
+struct Rate {
+  double gflops = 0;
+  bool contended = false;
+};
+
+// The best clean trial; trials go on (within a budget) until kTrials of them
+// were clean. With none clean, the best rate per CPU second instead, marked
+// contended: it discounts the time other processes held the cores, but
+// cannot tell whether the threads really ran at the same time.
+Rate best_rate(const Microkernel& k, int64_t iters, int threads) {
+  Rate best_clean, best_cpu;
+  int clean = 0;
+  Clock::time_point start = Clock::now();
+  while (clean < kTrials && seconds_since(start) < kBudgetSeconds) {
+    Trial t = parallel_trial(k, iters, threads);
+    best_cpu.gflops = std::max(best_cpu.gflops, t.cpu_gflops);
+    if (t.clean) best_clean.gflops = std::max(best_clean.gflops, t.gflops);
+    clean += t.clean;
+  }
+  if (clean > 0) return best_clean;
+  best_cpu.contended = true;
+  return best_cpu;
+}
+
+// One dependent add per cycle: the chain's length over its time is the clock.
+// Register operands, not immediates: recent cores (Golden Cove) fold chains of
+// add-immediate at rename and would retire several a cycle.
+double measure_ghz() {
+  constexpr int64_t kBlocks = 20000;  // of 1000 adds: 20 M cycles, ~7 ms
+  double best = 0;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    uint64_t x = 0, one = 1;
+    double start = thread_cpu_seconds();  // not wall time: preemption would slow the "clock"
+    for (int64_t b = 0; b < kBlocks; ++b)
+      asm volatile(".rept 1000\n\taddq %1, %0\n\t.endr" : "+r"(x) : "r"(one));
+    best = std::max(best, kBlocks * 1000.0 / (thread_cpu_seconds() - start) * 1e-9);
+  }
+  return best;
+}
+
+std::map<std::string, std::string> cpuinfo_fields() {
+  std::map<std::string, std::string> fields;
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line) && !line.empty();) {
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string key = line.substr(0, line.find_last_not_of(" \t", colon - 1) + 1);
+    std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
+    fields.emplace(key, value);
+  }
+  return fields;
+}
+
+// Model name alone is not enough under a hypervisor, which often reports a
+// generic one ("Intel(R) Xeon(R) Processor") for different parts.
+std::string cpu_identity() {
+  auto f = cpuinfo_fields();
+  std::string name = f.count("model name") ? f["model name"] : "unknown CPU";
+  return name + " (family " + f["cpu family"] + " model " + f["model"] + " stepping " +
+         f["stepping"] + ")";
+}
+
+std::string file_key(const std::string& text) {
+  std::string key;
+  for (char c : text) {
+    bool keep = std::isalnum(static_cast<unsigned char>(c));
+    if (keep)
+      key += c;
+    else if (!key.empty() && key.back() != '_')
+      key += '_';
+  }
+  return key;
+}
+
+fs::path cache_path(const std::string& cache_dir, const MachinePeak& p) {
+  return fs::path(cache_dir) / "machine-peak" /
+         (file_key(p.cpu) + "_" + file_key(p.isa) + "_t" + std::to_string(p.threads) + "_v" +
+          std::to_string(kPeakVersion) + ".json");
+}
+
+bool read_cached(const fs::path& path, MachinePeak& p) {
+  std::ifstream in(path);
+  if (!in) return false;
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("all_threads_gflops")) return false;
+  p.single_thread_gflops = j.value("single_thread_gflops", 0.0);
+  p.all_threads_gflops = j.value("all_threads_gflops", 0.0);
+  p.ghz = j.value("ghz", 0.0);
+  return p.single_thread_gflops > 0 && p.all_threads_gflops > 0;
+}
+
+// Written to a temporary name and renamed, so that two benchmarks starting
+// at once never read a half-written file.
+void write_cached(const fs::path& path, const MachinePeak& p) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp);
+    if (!out) return;
+    nlohmann::ordered_json j = {{"cpu", p.cpu},
+                                {"isa", p.isa},
+                                {"threads", p.threads},
+                                {"single_thread_gflops", p.single_thread_gflops},
+                                {"all_threads_gflops", p.all_threads_gflops},
+                                {"ghz", p.ghz}};
+    out << j.dump(2) << "\n";
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) fs::remove(tmp, ec);
+}
+
+}  // namespace
+
+MachinePeak measure_machine_peak(int threads) {
+  Microkernel k = host_microkernel();
+  MachinePeak p;
+  p.cpu = cpu_identity();
+  p.isa = k.isa;
+  p.threads = std::max(1, threads);
+  int64_t iters = calibrate(k);
+  Rate one = best_rate(k, iters, 1);
+  Rate all = p.threads == 1 ? one : best_rate(k, iters, p.threads);
+  p.single_thread_gflops = one.gflops;
+  p.all_threads_gflops = all.gflops;
+  p.contended = one.contended || all.contended;
+  p.ghz = measure_ghz();
+  return p;
+}
+
+MachinePeak machine_peak(const std::string& cache_dir, int threads, bool remeasure) {
+  MachinePeak p;
+  p.cpu = cpu_identity();
+  p.isa = host_microkernel().isa;
+  p.threads = std::max(1, threads);
+  if (cache_dir.empty()) return measure_machine_peak(threads);
+  fs::path path = cache_path(cache_dir, p);
+  p.cache_file = path.string();
+  if (!remeasure && read_cached(path, p)) {
+    p.from_cache = true;
+    return p;
+  }
+  MachinePeak measured = measure_machine_peak(threads);
+  // A figure taken under load is only an estimate: it serves this run, and
+  // the next one measures again rather than inherit it.
+  if (!measured.contended) {
+    measured.cache_file = p.cache_file;
+    write_cached(path, measured);
+  }
+  return measured;
+}
+
+}  // namespace kiln::driver

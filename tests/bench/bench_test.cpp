@@ -1,0 +1,175 @@
+// `kiln bench` end to end on a small handwritten model, run as a user runs
+// it. Kernels are cached in a test-local directory under the build tree, so
+// only the first run of the suite compiles them. Most cases state the peak
+// with --peak-gflops: measuring it is covered once, and would otherwise cost
+// up to two seconds a case on a busy machine (a busy machine's figure is not
+// cached).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+// The driver tests' subprocess helper, compiled into this binary too: a test
+// area is one directory's sources, and the helper is not a library.
+#include "tests/driver/kiln_process.cpp"
+
+namespace kiln::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+// conv + relu + pool + flatten + dense + softmax on a 32x32 image.
+constexpr const char* kBenchNet = R"(graph @benchnet {
+  %data = input() : f32[1,3,32,32]
+  %conv1.weight = weight() : f32[16,3,3,3]
+  %conv1.bias = weight() : f32[16]
+  %conv1 = conv2d(%data, %conv1.weight, %conv1.bias) {kernel = [3, 3], stride = [1, 1], pad = [1, 1, 1, 1]} : f32[1,16,32,32]
+  %relu1 = relu(%conv1) : f32[1,16,32,32]
+  %pool1 = max_pool2d(%relu1) {kernel = [2, 2], stride = [2, 2], pad = [0, 0, 0, 0]} : f32[1,16,16,16]
+  %flat = flatten(%pool1) : f32[1,4096]
+  %fc.weight = weight() : f32[10,4096]
+  %fc.bias = weight() : f32[10]
+  %fc = dense(%flat, %fc.weight, %fc.bias) : f32[1,10]
+  %prob = softmax(%fc) : f32[1,10]
+  output %prob
+}
+)";
+
+// The nodes that do work; %flat is a view of %pool1 and gets no kernel.
+const std::set<std::string> kComputeNodes = {"conv1", "relu1", "pool1", "fc", "prob"};
+
+const std::string kCacheDir = KILN_BINARY_DIR "/bench-test-cache";
+
+class BenchTest : public ::testing::Test {
+ protected:
+  // `kiln bench <model> args...` with the test-local cache and short runs.
+  KilnResult bench(std::vector<std::string> args, const std::string& model = "") {
+    args.insert(args.begin(), {"bench", model.empty() ? net_ : model, "--cache-dir", kCacheDir});
+    return run_kiln(args);
+  }
+
+  Json bench_json(std::vector<std::string> args) {
+    std::string file = dir_.file("out.json");
+    args.insert(args.end(), {"--json", file});
+    KilnResult r = bench(args);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return Json::parse(read_file(file), nullptr, /*allow_exceptions=*/false);
+  }
+
+  ScratchDir dir_;
+  std::string net_ = dir_.write("benchnet.kir", kBenchNet);
+};
+
+TEST_F(BenchTest, JsonHasLatencyPeakAndLayers) {
+  Json j = bench_json({"--runs", "3", "--warmup", "1", "--peak-gflops", "100"});
+  ASSERT_TRUE(j.is_object());
+  for (const char* key : {"median_ms", "min_ms", "p90_ms", "threads", "batch", "peak_gflops",
+                          "samples_ms", "layers", "model_flops", "other_load"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  double min = j["min_ms"], median = j["median_ms"], p90 = j["p90_ms"];
+  EXPECT_GT(min, 0);
+  EXPECT_LE(min, median);
+  EXPECT_LE(median, p90);
+  EXPECT_EQ(j["samples_ms"].size(), 3u);
+  EXPECT_GE(j["other_load"].get<double>(), 0);
+  EXPECT_LE(j["other_load"].get<double>(), 1);
+  EXPECT_EQ(j["runs"], 3);
+  EXPECT_EQ(j["batch"], 1);
+  EXPECT_GE(j["threads"].get<int>(), 1);
+  EXPECT_DOUBLE_EQ(j["peak_gflops"].get<double>(), 100.0);
+  // conv 2*16*32*32*27 + dense 2*10*4096 multiply-adds' worth of flops, at least.
+  EXPECT_GE(j["model_flops"].get<double>(), 2.0 * 16 * 32 * 32 * 27 + 2.0 * 10 * 4096);
+}
+
+TEST_F(BenchTest, LayerRowsCoverTheModel) {
+  Json j = bench_json({"--runs", "2", "--warmup", "0", "--peak-gflops", "100"});
+  ASSERT_TRUE(j["layers"].is_array());
+  std::set<std::string> covered;
+  std::set<std::string> ops;
+  for (const Json& row : j["layers"]) {
+    for (const char* key :
+         {"op", "description", "shapes", "median_ms", "gflops", "percent_of_peak", "share"})
+      EXPECT_TRUE(row.contains(key)) << key;
+    EXPECT_GE(row["median_ms"].get<double>(), 0);
+    for (const Json& layer : row["layers"]) covered.insert(layer.get<std::string>());
+    ops.insert(row["op"].get<std::string>());
+  }
+  for (const std::string& node : kComputeNodes) EXPECT_TRUE(covered.count(node)) << node;
+  EXPECT_TRUE(ops.count("conv2d"));
+  EXPECT_TRUE(ops.count("dense"));
+}
+
+TEST_F(BenchTest, PerLayerTableAndMeasuredPeak) {
+  KilnResult r = bench({"--runs", "2", "--warmup", "0", "--per-layer", "--threads", "1"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("median"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("p90"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("machine peak:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("microkernel"), std::string::npos) << r.out;
+  for (const char* column : {"ms/call", "GFLOP/s", "%peak", "share", "layers"})
+    EXPECT_NE(r.out.find(column), std::string::npos) << column;
+  EXPECT_NE(r.out.find("conv2d 3x3/1 3->16"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1x16x32x32"), std::string::npos) << r.out;  // shapes
+  // Progress of the compile step goes to stderr.
+  EXPECT_NE(r.err.find("conv2d"), std::string::npos) << r.err;
+}
+
+TEST_F(BenchTest, HtmlIsOneSelfContainedPage) {
+  std::string file = dir_.file("report.html");
+  KilnResult r = bench({"--runs", "2", "--warmup", "0", "--peak-gflops", "100", "--html", file});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string html = read_file(file);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+  EXPECT_NE(html.find("conv2d"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // no external assets
+}
+
+TEST_F(BenchTest, JsonToStdoutKeepsTheTextOnStderr) {
+  KilnResult r = bench({"--runs", "1", "--threads", "1", "--peak-gflops", "100", "--json", "-"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  Json j = Json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(j.is_object()) << r.out;
+  EXPECT_EQ(j["threads"], 1);
+  EXPECT_NE(r.err.find("median"), std::string::npos) << r.err;
+}
+
+TEST_F(BenchTest, BatchOption) {
+  Json j = bench_json({"--runs", "1", "--warmup", "0", "--batch", "2", "--peak-gflops", "100"});
+  EXPECT_EQ(j["batch"], 2);
+}
+
+TEST_F(BenchTest, ArtifactDirectory) {
+  std::string out = dir_.file("artifact");
+  KilnResult c = run_kiln({"compile", net_, "-o", out, "--cache-dir", kCacheDir});
+  ASSERT_EQ(c.status, 0) << c.err;
+  KilnResult r = bench({"--runs", "2", "--warmup", "0", "--peak-gflops", "100"}, out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("median"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("compiled"), std::string::npos) << r.out;
+  // A compiled artifact's batch is fixed.
+  KilnResult batch = bench({"--batch", "4"}, out);
+  EXPECT_EQ(batch.status, 2);
+  EXPECT_NE(batch.err.find("--batch"), std::string::npos) << batch.err;
+}
+
+TEST_F(BenchTest, BadFlagsAreUsageErrors) {
+  EXPECT_EQ(bench({"--runs", "0"}).status, 2);
+  EXPECT_EQ(bench({"--runs", "x"}).status, 2);
+  EXPECT_EQ(bench({"--warmup", "-1"}).status, 2);
+  EXPECT_EQ(bench({"--threads", "-2"}).status, 2);
+  EXPECT_EQ(bench({"--peak-gflops", "0"}).status, 2);
+  EXPECT_EQ(bench({"--no-such-flag"}).status, 2);
+  EXPECT_EQ(run_kiln({"bench"}).status, 2);  // no model
+}
+
+TEST_F(BenchTest, MissingModelFails) {
+  KilnResult r = bench({"--runs", "1"}, dir_.file("missing.kir"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("missing.kir"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace kiln::testing
