@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
       if (c.app->parsed()) return c.run();
     // Checked here rather than with CLI11's require_subcommand, which would
     // report a misspelt command as a missing one instead of naming it.
-    app.exit(CLI::RequiredError("A subcommand (dump, run, info, ops or passes)"));
+    app.exit(CLI::RequiredError("A subcommand (compile, run, bench, dump, info, import, export, ops or passes)"));
     return kUsageError;
   } catch (const kiln::Error& e) {
     report(e);
