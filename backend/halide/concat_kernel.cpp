@@ -6,19 +6,11 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
 
 namespace kiln::halide {
 namespace {
-
-// Constant extents and strides fold the address arithmetic and reject mismatched buffers.
-void constrain_dense(Halide::OutputImageParam param, const std::vector<int>& extents) {
-  int stride = 1;
-  for (size_t d = 0; d < extents.size(); ++d) {
-    param.dim(int(d)).set_bounds(0, extents[d]).set_stride(stride);
-    stride *= extents[d];
-  }
-}
 
 // "input2", "r2": Halide names that say which operand a parameter or copy belongs to.
 std::string numbered(const char* prefix, size_t i) {
@@ -141,22 +133,13 @@ void ConcatKernel::run(const std::vector<Halide::Buffer<float>>& inputs,
 void compile_concat(const ConcatSpec& spec, const Halide::Target& target,
                     const std::string& function_name, const std::string& path_prefix) {
   const ConcatPipeline p = build_concat(spec, target);
-  Halide::Pipeline(p.output).compile_to({{Halide::OutputFileType::object, path_prefix + ".o"},
-                                         {Halide::OutputFileType::c_header, path_prefix + ".h"}},
-                                        p.arguments(), function_name, target);
-}
-
-void compile_concat_library(const ConcatSpec& spec, const Halide::Target& target,
-                            const std::string& function_name, const std::string& path_prefix) {
-  const ConcatPipeline p = build_concat(spec, target);
-  Halide::Pipeline(p.output).compile_to_static_library(path_prefix, p.arguments(), function_name,
-                                                       target);
+  compile_pipeline_to_files(p.output, p.arguments(), target, function_name, path_prefix);
 }
 
 Halide::Module compile_concat_module(const ConcatSpec& spec, const Halide::Target& target,
                                      const std::string& function_name) {
   const ConcatPipeline p = build_concat(spec, target);
-  return Halide::Pipeline(p.output).compile_to_module(p.arguments(), function_name, target);
+  return compile_pipeline_to_module(p.output, p.arguments(), target, function_name);
 }
 
 }  // namespace kiln::halide

@@ -82,8 +82,6 @@ class ConcatKernel {
 
 void compile_concat(const ConcatSpec& spec, const Halide::Target& target,
                     const std::string& function_name, const std::string& path_prefix);
-void compile_concat_library(const ConcatSpec& spec, const Halide::Target& target,
-                            const std::string& function_name, const std::string& path_prefix);
 Halide::Module compile_concat_module(const ConcatSpec& spec, const Halide::Target& target,
                                      const std::string& function_name);
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "backend/halide/conv2d_kernel.h"
+#include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
 
 namespace kiln::halide {
@@ -57,22 +58,19 @@ void Conv2dKernel::run(const Conv2dArgs& args, Halide::Buffer<float>& output) {
 void compile_conv2d(const Conv2dSpec& spec, const Halide::Target& target,
                     const std::string& function_name, const std::string& path_prefix) {
   const Conv2dPipeline p = build_conv2d(spec, target);
-  Halide::Pipeline(p.output).compile_to({{Halide::OutputFileType::object, path_prefix + ".o"},
-                                         {Halide::OutputFileType::c_header, path_prefix + ".h"}},
-                                        p.arguments(), function_name, target);
+  compile_pipeline_to_files(p.output, p.arguments(), target, function_name, path_prefix);
 }
 
 void compile_conv2d_library(const Conv2dSpec& spec, const Halide::Target& target,
                             const std::string& function_name, const std::string& path_prefix) {
   const Conv2dPipeline p = build_conv2d(spec, target);
-  Halide::Pipeline(p.output).compile_to_static_library(path_prefix, p.arguments(), function_name,
-                                                       target);
+  compile_pipeline_to_library(p.output, p.arguments(), target, function_name, path_prefix);
 }
 
 Halide::Module compile_conv2d_module(const Conv2dSpec& spec, const Halide::Target& target,
                                      const std::string& function_name) {
   const Conv2dPipeline p = build_conv2d(spec, target);
-  return Halide::Pipeline(p.output).compile_to_module(p.arguments(), function_name, target);
+  return compile_pipeline_to_module(p.output, p.arguments(), target, function_name);
 }
 
 void compile_runtime(const Halide::Target& target, const std::string& object_path) {

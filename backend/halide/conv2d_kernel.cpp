@@ -3,6 +3,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
 
 namespace kiln::halide {
@@ -13,16 +14,6 @@ using Halide::Func;
 
 void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("Conv2dSpec: " + what);
-}
-
-// Fixing every extent and stride lets LLVM fold all address arithmetic of the unrolled register
-// tile into constant offsets, and turns a mismatched buffer into a clear run-time error.
-void constrain_dense(Halide::OutputImageParam param, const std::vector<int>& extents) {
-  int stride = 1;
-  for (size_t d = 0; d < extents.size(); ++d) {
-    param.dim(int(d)).set_bounds(0, extents[d]).set_stride(stride);
-    stride *= extents[d];
-  }
 }
 
 std::vector<int> blocked_extents(int n, int c, int h, int w, int block) {

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
 
 namespace kiln::halide {
@@ -12,15 +13,6 @@ namespace {
 
 using Halide::Expr;
 using Halide::TailStrategy;
-
-// Constant extents and strides fold the address arithmetic and reject mismatched buffers.
-void constrain_dense(Halide::OutputImageParam param, const std::vector<int>& extents) {
-  int stride = 1;
-  for (size_t d = 0; d < extents.size(); ++d) {
-    param.dim(int(d)).set_bounds(0, extents[d]).set_stride(stride);
-    stride *= extents[d];
-  }
-}
 
 // A register tile: `blocks` output-feature vectors for `rows` rows of x. Each reduction step
 // loads `blocks` weight vectors and broadcasts `rows` inputs into blocks * rows FMAs.
@@ -200,22 +192,13 @@ void DenseKernel::run(const DenseArgs& args, Halide::Buffer<float>& output) {
 void compile_dense(const DenseSpec& spec, const Halide::Target& target,
                    const std::string& function_name, const std::string& path_prefix) {
   const DensePipeline p = build_dense(spec, target);
-  Halide::Pipeline(p.output).compile_to({{Halide::OutputFileType::object, path_prefix + ".o"},
-                                         {Halide::OutputFileType::c_header, path_prefix + ".h"}},
-                                        p.arguments(), function_name, target);
-}
-
-void compile_dense_library(const DenseSpec& spec, const Halide::Target& target,
-                           const std::string& function_name, const std::string& path_prefix) {
-  const DensePipeline p = build_dense(spec, target);
-  Halide::Pipeline(p.output).compile_to_static_library(path_prefix, p.arguments(), function_name,
-                                                       target);
+  compile_pipeline_to_files(p.output, p.arguments(), target, function_name, path_prefix);
 }
 
 Halide::Module compile_dense_module(const DenseSpec& spec, const Halide::Target& target,
                                     const std::string& function_name) {
   const DensePipeline p = build_dense(spec, target);
-  return Halide::Pipeline(p.output).compile_to_module(p.arguments(), function_name, target);
+  return compile_pipeline_to_module(p.output, p.arguments(), target, function_name);
 }
 
 }  // namespace kiln::halide

@@ -98,8 +98,6 @@ class DenseKernel {
 
 void compile_dense(const DenseSpec& spec, const Halide::Target& target,
                    const std::string& function_name, const std::string& path_prefix);
-void compile_dense_library(const DenseSpec& spec, const Halide::Target& target,
-                           const std::string& function_name, const std::string& path_prefix);
 Halide::Module compile_dense_module(const DenseSpec& spec, const Halide::Target& target,
                                     const std::string& function_name);
 

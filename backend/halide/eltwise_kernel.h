@@ -78,8 +78,6 @@ class EltwiseKernel {
 
 void compile_eltwise(const EltwiseSpec& spec, const Halide::Target& target,
                      const std::string& function_name, const std::string& path_prefix);
-void compile_eltwise_library(const EltwiseSpec& spec, const Halide::Target& target,
-                             const std::string& function_name, const std::string& path_prefix);
 Halide::Module compile_eltwise_module(const EltwiseSpec& spec, const Halide::Target& target,
                                       const std::string& function_name);
 

@@ -4,22 +4,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
 
 namespace kiln::halide {
-namespace {
-
-// Constant extents and strides fold the address arithmetic and reject mismatched buffers.
-void constrain_dense(Halide::OutputImageParam param, const std::vector<int>& extents) {
-  int stride = 1;
-  for (size_t d = 0; d < extents.size(); ++d) {
-    param.dim(int(d)).set_bounds(0, extents[d]).set_stride(stride);
-    stride *= extents[d];
-  }
-}
-
-}  // namespace
-
 double GlobalAvgPoolSpec::flops() const {
   return double(n) * c * h * w;
 }
@@ -104,24 +92,14 @@ void GlobalAvgPoolKernel::run(const Halide::Buffer<float>& input, Halide::Buffer
 void compile_global_avg_pool(const GlobalAvgPoolSpec& spec, const Halide::Target& target,
                              const std::string& function_name, const std::string& path_prefix) {
   const GlobalAvgPoolPipeline p = build_global_avg_pool(spec, target);
-  Halide::Pipeline(p.output).compile_to({{Halide::OutputFileType::object, path_prefix + ".o"},
-                                         {Halide::OutputFileType::c_header, path_prefix + ".h"}},
-                                        p.arguments(), function_name, target);
-}
-
-void compile_global_avg_pool_library(const GlobalAvgPoolSpec& spec, const Halide::Target& target,
-                                     const std::string& function_name,
-                                     const std::string& path_prefix) {
-  const GlobalAvgPoolPipeline p = build_global_avg_pool(spec, target);
-  Halide::Pipeline(p.output).compile_to_static_library(path_prefix, p.arguments(), function_name,
-                                                       target);
+  compile_pipeline_to_files(p.output, p.arguments(), target, function_name, path_prefix);
 }
 
 Halide::Module compile_global_avg_pool_module(const GlobalAvgPoolSpec& spec,
                                               const Halide::Target& target,
                                               const std::string& function_name) {
   const GlobalAvgPoolPipeline p = build_global_avg_pool(spec, target);
-  return Halide::Pipeline(p.output).compile_to_module(p.arguments(), function_name, target);
+  return compile_pipeline_to_module(p.output, p.arguments(), target, function_name);
 }
 
 }  // namespace kiln::halide

@@ -69,9 +69,6 @@ class GlobalAvgPoolKernel {
 
 void compile_global_avg_pool(const GlobalAvgPoolSpec& spec, const Halide::Target& target,
                              const std::string& function_name, const std::string& path_prefix);
-void compile_global_avg_pool_library(const GlobalAvgPoolSpec& spec, const Halide::Target& target,
-                                     const std::string& function_name,
-                                     const std::string& path_prefix);
 Halide::Module compile_global_avg_pool_module(const GlobalAvgPoolSpec& spec,
                                               const Halide::Target& target,
                                               const std::string& function_name);

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
 
 namespace kiln::halide {
@@ -14,15 +15,6 @@ using Halide::TailStrategy;
 
 // ~64 KiB of output per task: a few microseconds of work against ~1 us of dispatch.
 constexpr int kTaskFloats = 16384;
-
-// Constant extents and strides fold the address arithmetic and reject mismatched buffers.
-void constrain_dense(Halide::OutputImageParam param, const std::vector<int>& extents) {
-  int stride = 1;
-  for (size_t d = 0; d < extents.size(); ++d) {
-    param.dim(int(d)).set_bounds(0, extents[d]).set_stride(stride);
-    stride *= extents[d];
-  }
-}
 
 std::vector<int> plain_extents(const LayoutSpec& s) {
   return {s.w, s.h, s.c, s.n};
@@ -141,22 +133,13 @@ void LayoutKernel::run(const Halide::Buffer<float>& input, Halide::Buffer<float>
 void compile_layout(const LayoutSpec& spec, const Halide::Target& target,
                     const std::string& function_name, const std::string& path_prefix) {
   const LayoutPipeline p = build_layout(spec, target);
-  Halide::Pipeline(p.output).compile_to({{Halide::OutputFileType::object, path_prefix + ".o"},
-                                         {Halide::OutputFileType::c_header, path_prefix + ".h"}},
-                                        p.arguments(), function_name, target);
-}
-
-void compile_layout_library(const LayoutSpec& spec, const Halide::Target& target,
-                            const std::string& function_name, const std::string& path_prefix) {
-  const LayoutPipeline p = build_layout(spec, target);
-  Halide::Pipeline(p.output).compile_to_static_library(path_prefix, p.arguments(), function_name,
-                                                       target);
+  compile_pipeline_to_files(p.output, p.arguments(), target, function_name, path_prefix);
 }
 
 Halide::Module compile_layout_module(const LayoutSpec& spec, const Halide::Target& target,
                                      const std::string& function_name) {
   const LayoutPipeline p = build_layout(spec, target);
-  return Halide::Pipeline(p.output).compile_to_module(p.arguments(), function_name, target);
+  return compile_pipeline_to_module(p.output, p.arguments(), target, function_name);
 }
 
 }  // namespace kiln::halide

@@ -70,8 +70,6 @@ class LayoutKernel {
 
 void compile_layout(const LayoutSpec& spec, const Halide::Target& target,
                     const std::string& function_name, const std::string& path_prefix);
-void compile_layout_library(const LayoutSpec& spec, const Halide::Target& target,
-                            const std::string& function_name, const std::string& path_prefix);
 Halide::Module compile_layout_module(const LayoutSpec& spec, const Halide::Target& target,
                                      const std::string& function_name);
 

@@ -78,8 +78,6 @@ class LrnKernel {
 
 void compile_lrn(const LrnSpec& spec, const Halide::Target& target,
                  const std::string& function_name, const std::string& path_prefix);
-void compile_lrn_library(const LrnSpec& spec, const Halide::Target& target,
-                         const std::string& function_name, const std::string& path_prefix);
 Halide::Module compile_lrn_module(const LrnSpec& spec, const Halide::Target& target,
                                   const std::string& function_name);
 

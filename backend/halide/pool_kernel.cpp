@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
 
 namespace kiln::halide {
@@ -16,15 +17,6 @@ using Halide::Func;
 
 void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("Pool2dSpec: " + what);
-}
-
-// Constant extents and strides fold the address arithmetic and reject mismatched buffers.
-void constrain_dense(Halide::OutputImageParam param, const std::vector<int>& extents) {
-  int stride = 1;
-  for (size_t d = 0; d < extents.size(); ++d) {
-    param.dim(int(d)).set_bounds(0, extents[d]).set_stride(stride);
-    stride *= extents[d];
-  }
 }
 
 int window_output_size(int in, int kernel, int stride, int pad_lo, int pad_hi, bool ceil_mode) {
@@ -206,22 +198,13 @@ void Pool2dKernel::run(const Halide::Buffer<float>& input, Halide::Buffer<float>
 void compile_pool2d(const Pool2dSpec& spec, const Halide::Target& target,
                     const std::string& function_name, const std::string& path_prefix) {
   const Pool2dPipeline p = build_pool2d(spec, target);
-  Halide::Pipeline(p.output).compile_to({{Halide::OutputFileType::object, path_prefix + ".o"},
-                                         {Halide::OutputFileType::c_header, path_prefix + ".h"}},
-                                        p.arguments(), function_name, target);
-}
-
-void compile_pool2d_library(const Pool2dSpec& spec, const Halide::Target& target,
-                            const std::string& function_name, const std::string& path_prefix) {
-  const Pool2dPipeline p = build_pool2d(spec, target);
-  Halide::Pipeline(p.output).compile_to_static_library(path_prefix, p.arguments(), function_name,
-                                                       target);
+  compile_pipeline_to_files(p.output, p.arguments(), target, function_name, path_prefix);
 }
 
 Halide::Module compile_pool2d_module(const Pool2dSpec& spec, const Halide::Target& target,
                                      const std::string& function_name) {
   const Pool2dPipeline p = build_pool2d(spec, target);
-  return Halide::Pipeline(p.output).compile_to_module(p.arguments(), function_name, target);
+  return compile_pipeline_to_module(p.output, p.arguments(), target, function_name);
 }
 
 }  // namespace kiln::halide

@@ -88,11 +88,9 @@ class Pool2dKernel {
   double compile_seconds_ = 0;
 };
 
-// AOT, as compile_conv2d*: `<path_prefix>.o` + `.h`, a static library, or a Module.
+// AOT, as compile_conv2d*: `<path_prefix>.o` + `.h`, or a Module.
 void compile_pool2d(const Pool2dSpec& spec, const Halide::Target& target,
                     const std::string& function_name, const std::string& path_prefix);
-void compile_pool2d_library(const Pool2dSpec& spec, const Halide::Target& target,
-                            const std::string& function_name, const std::string& path_prefix);
 Halide::Module compile_pool2d_module(const Pool2dSpec& spec, const Halide::Target& target,
                                      const std::string& function_name);
 

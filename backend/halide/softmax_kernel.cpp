@@ -5,22 +5,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
 
 namespace kiln::halide {
-namespace {
-
-// Constant extents and strides fold the address arithmetic and reject mismatched buffers.
-void constrain_dense(Halide::OutputImageParam param, const std::vector<int>& extents) {
-  int stride = 1;
-  for (size_t d = 0; d < extents.size(); ++d) {
-    param.dim(int(d)).set_bounds(0, extents[d]).set_stride(stride);
-    stride *= extents[d];
-  }
-}
-
-}  // namespace
-
 double SoftmaxSpec::flops() const {
   return 3.0 * n * k;
 }
@@ -105,22 +93,13 @@ void SoftmaxKernel::run(const Halide::Buffer<float>& input, Halide::Buffer<float
 void compile_softmax(const SoftmaxSpec& spec, const Halide::Target& target,
                      const std::string& function_name, const std::string& path_prefix) {
   const SoftmaxPipeline p = build_softmax(spec, target);
-  Halide::Pipeline(p.output).compile_to({{Halide::OutputFileType::object, path_prefix + ".o"},
-                                         {Halide::OutputFileType::c_header, path_prefix + ".h"}},
-                                        p.arguments(), function_name, target);
-}
-
-void compile_softmax_library(const SoftmaxSpec& spec, const Halide::Target& target,
-                             const std::string& function_name, const std::string& path_prefix) {
-  const SoftmaxPipeline p = build_softmax(spec, target);
-  Halide::Pipeline(p.output).compile_to_static_library(path_prefix, p.arguments(), function_name,
-                                                       target);
+  compile_pipeline_to_files(p.output, p.arguments(), target, function_name, path_prefix);
 }
 
 Halide::Module compile_softmax_module(const SoftmaxSpec& spec, const Halide::Target& target,
                                       const std::string& function_name) {
   const SoftmaxPipeline p = build_softmax(spec, target);
-  return Halide::Pipeline(p.output).compile_to_module(p.arguments(), function_name, target);
+  return compile_pipeline_to_module(p.output, p.arguments(), target, function_name);
 }
 
 }  // namespace kiln::halide

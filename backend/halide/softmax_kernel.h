@@ -70,8 +70,6 @@ class SoftmaxKernel {
 
 void compile_softmax(const SoftmaxSpec& spec, const Halide::Target& target,
                      const std::string& function_name, const std::string& path_prefix);
-void compile_softmax_library(const SoftmaxSpec& spec, const Halide::Target& target,
-                             const std::string& function_name, const std::string& path_prefix);
 Halide::Module compile_softmax_module(const SoftmaxSpec& spec, const Halide::Target& target,
                                       const std::string& function_name);
 
