@@ -1,13 +1,14 @@
 #!/bin/bash
 # Kiln side by side with ONNX Runtime and PyTorch: installs what is missing
-# (Debian packages, onnxruntime-node from npm), builds kiln and the ONNX export
-# tool, then runs side_by_side.py, which prints one table.
+# (Debian packages, onnxruntime-node from npm), builds kiln, then runs
+# side_by_side.py, which exports each zoo model with `kiln export` and prints one table.
 #
 # usage: bench/side_by_side/run.sh [--models resnet18,resnet50] [--threads 1,2]
 #            [--rounds 5] [--runs 5] [--wait-idle SECONDS] [--json FILE]
+#            [--kiln-arg=--conv-algorithm=direct ...]
 # models: resnet50 resnet18 googlenet vgg16 alexnet. Environment:
 #   KILN_BUILD_DIR   Kiln build tree (default: <source>/build; configured if absent)
-#   KILN_SBS_CACHE   npm packages and the export tool (default: ~/.cache/kiln/side_by_side)
+#   KILN_SBS_CACHE   npm packages (default: ~/.cache/kiln/side_by_side)
 #   ORT_VERSION      onnxruntime-node version (default 1.30.0)
 set -euo pipefail
 
@@ -54,26 +55,11 @@ install_onnxruntime() {
 build_kiln() {
   [ -f "$build_dir/build.ninja" ] ||
     cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  ninja -C "$build_dir" -j2 kiln kiln_onnx >/dev/null
-}
-
-# There is no `kiln export` yet: a small program over Kiln's ONNX exporter.
-build_export_tool() {
-  local tool=$cache_dir/export_zoo_onnx
-  local libs=("$build_dir/frontend/onnx/libkiln_onnx.a" "$build_dir/frontend/libkiln_frontend.a"
-    "$build_dir/ir/libkiln_ir.a")
-  if [ -x "$tool" ] && [ -z "$(find "$here/export_zoo_onnx.cpp" "${libs[@]}" -newer "$tool")" ]; then
-    return
-  fi
-  log "building $tool"
-  mkdir -p "$cache_dir"
-  c++ -std=c++20 -O2 -DONNX_ML=1 -DONNX_NAMESPACE=onnx -I"$source_dir" \
-    "$here/export_zoo_onnx.cpp" "${libs[@]}" -lonnx -lonnx_proto -lprotobuf -lfmt -o "$tool"
+  ninja -C "$build_dir" -j2 kiln >/dev/null
 }
 
 install_packages
 install_onnxruntime
 build_kiln
-build_export_tool
 exec "$python" "$here/side_by_side.py" --kiln "$build_dir/kiln" \
-  --export-tool "$cache_dir/export_zoo_onnx" --node-modules "$cache_dir/node/node_modules" "$@"
+  --node-modules "$cache_dir/node/node_modules" "$@"

@@ -2,7 +2,7 @@
 """Kiln, ONNX Runtime and PyTorch on the same model, weights and input.
 
 For each model, Kiln's zoo network with the weights `kiln` seeds is exported to
-ONNX (export_zoo_onnx); ONNX Runtime runs that file, PyTorch runs it mapped onto
+ONNX (`kiln export`); ONNX Runtime runs that file, PyTorch runs it mapped onto
 torch.nn.functional (eager, and traced + frozen + optimize_for_inference), and
 Kiln runs its own compiled artifact. All outputs are checked against ONNX
 Runtime's before anything is timed. Timing alternates: each round runs every
@@ -208,9 +208,11 @@ def prepare_model(args, name, work):
     """Exports the ONNX file, compiles Kiln's artifact, writes the input."""
     kir = os.path.join(SOURCE_DIR, "models", name + ".kir")
     onnx_path = os.path.join(work, name + ".onnx")
-    run([args.export_tool, kir, str(args.seed), onnx_path])
+    # `kiln export` seeds the weights exactly as `kiln compile` does, so every runtime runs the
+    # same network and numbers.
+    run([args.kiln, "export", kir, "--seed", str(args.seed), "-o", onnx_path])
     artifact = os.path.join(work, name + ".kiln")
-    run([args.kiln, "compile", name, "--seed", str(args.seed), "-o", artifact])
+    run([args.kiln, "compile", name, "--seed", str(args.seed), "-o", artifact] + args.kiln_arg)
     model = onnx.load(onnx_path)
     inits = {i.name for i in model.graph.initializer}
     graph_input = next(i for i in model.graph.input if i.name not in inits)
@@ -316,7 +318,8 @@ def print_table(results, out=sys.stdout):
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--kiln", required=True)
-    p.add_argument("--export-tool", required=True)
+    p.add_argument("--kiln-arg", action="append", default=[],
+                   help="extra argument for `kiln compile` (repeatable), e.g. --kiln-arg=--threads=2")
     p.add_argument("--node-modules", required=True, help="node_modules with onnxruntime-node")
     p.add_argument("--models", default="resnet18,resnet50")
     p.add_argument("--threads", default="1,2")
