@@ -110,8 +110,7 @@ BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) 
 }
 
 BenchReport bench_model(const BenchArgs& a) {
-  std::unique_ptr<Graph> g = load_model(a.model);
-  WeightMap weights = load_model_weights(*g, a.model);
+  auto [g, weights] = load_model_with_weights(a.model);
   TempArtifact dir;
   halide::ArtifactInfo info = compile_model(*g, weights, PassFlags{}, a.halide, dir.path());
   BenchReport r = measure(a, dir.path(), g.get());

@@ -20,8 +20,7 @@ struct CompileArgs {
 };
 
 int compile(const CompileArgs& a) {
-  std::unique_ptr<Graph> g = load_model(a.model);
-  WeightMap weights = load_model_weights(*g, a.model);
+  auto [g, weights] = load_model_with_weights(a.model);
   halide::ArtifactInfo info = compile_model(*g, weights, a.passes, a.halide, a.out_dir);
   fmt::print("compiled @{} to {} for {}\n", g->name(), info.dir, a.halide.target);
   fmt::print("kernels: {} ({} compiled, {} from cache) in {:.2f} s, link {:.2f} s\n", info.kernels,
@@ -30,7 +29,8 @@ int compile(const CompileArgs& a) {
              info.arena_bytes / 1e6, info.intermediate_bytes / 1e6, info.weights_bytes / 1e6);
   for (const std::string& f : {info.library, info.header, info.weights, info.manifest})
     fmt::print("  {}\n", f);
-  if (!info.emitted.empty()) fmt::print("  {} listings in {}/emit\n", info.emitted.size(), info.dir);
+  if (!info.emitted.empty())
+    fmt::print("  {} listings in {}/emit\n", info.emitted.size(), info.dir);
   return 0;
 }
 

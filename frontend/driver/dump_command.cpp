@@ -48,12 +48,15 @@ bool needs_weights(const DumpArgs& a) {
 }
 
 int dump_model(const DumpArgs& a) {
-  std::unique_ptr<Graph> g = load_model(a.model);
+  std::unique_ptr<Graph> g;
   if (needs_weights(a)) {
-    WeightMap weights = load_model_weights(*g, a.model);
+    auto [graph, weights] = load_model_with_weights(a.model);
+    g = std::move(graph);
     run_selected_passes(*g, weights, a.passes);
     if (!a.weights_out.empty())
       write_safetensors(a.weights_out, used_weights(*g, weights), {{"graph", g->name()}});
+  } else {
+    g = load_model(a.model);
   }
   write_text_output(render(*g, a.format), a.output);
   return 0;

@@ -3,13 +3,13 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "backend/halide/lower_graph.h"
 #include "frontend/driver/command.h"
-#include "frontend/driver/pass_options.h"
 #include "frontend/driver/model_options.h"
+#include "frontend/driver/pass_options.h"
 #include "frontend/graph_stats.h"
 
 namespace kiln::driver {
@@ -76,31 +76,34 @@ nlohmann::ordered_json stats_json(const Graph& g, const GraphStats& s, const Are
     largest = {{"name", s.largest_activation},
                {"shape", s.largest_activation_type.dims},
                {"bytes", s.largest_activation_type.size_bytes()}};
-  return {{"name", g.name()},
-          {"batch", batch_of(g)},
-          {"nodes", s.nodes},
-          {"op_counts", s.op_counts},
-          {"fused_counts", s.fused_counts},
-          {"parameters", s.parameters},
-          {"parameter_bytes", s.parameter_bytes},
-          {"flops", s.flops},
-          {"gflops", s.flops / 1e9},
-          {"activation_bytes", s.activation_bytes},
-          {"largest_activation", largest},
-          {"arena_bytes", arena ? nlohmann::ordered_json(arena->arena_bytes) : nullptr},
-          {"intermediate_bytes",
-           arena ? nlohmann::ordered_json(arena->intermediate_bytes) : nullptr}};
+  return {
+      {"name", g.name()},
+      {"batch", batch_of(g)},
+      {"nodes", s.nodes},
+      {"op_counts", s.op_counts},
+      {"fused_counts", s.fused_counts},
+      {"parameters", s.parameters},
+      {"parameter_bytes", s.parameter_bytes},
+      {"flops", s.flops},
+      {"gflops", s.flops / 1e9},
+      {"activation_bytes", s.activation_bytes},
+      {"largest_activation", largest},
+      {"arena_bytes", arena ? nlohmann::ordered_json(arena->arena_bytes) : nullptr},
+      {"intermediate_bytes", arena ? nlohmann::ordered_json(arena->intermediate_bytes) : nullptr}};
 }
 
 int show_info(const InfoArgs& a) {
-  std::unique_ptr<Graph> g = load_model(a.model);
   // With passes the figures are those of the optimised graph, and the
   // backend's memory plan can be reported: it needs the weights to lower.
+  std::unique_ptr<Graph> g;
   std::optional<ArenaFigures> arena;
   if (!selected_passes(a.passes).empty()) {
-    WeightMap weights = load_model_weights(*g, a.model);
+    auto [graph, weights] = load_model_with_weights(a.model);
+    g = std::move(graph);
     run_selected_passes(*g, weights, a.passes);
     arena = plan_arena(*g, weights);
+  } else {
+    g = load_model(a.model);
   }
   GraphStats s = compute_graph_stats(*g);
   const ArenaFigures* figures = arena ? &*arena : nullptr;

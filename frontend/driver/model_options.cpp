@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <set>
 
+#include "frontend/onnx/model_loader.h"
 #include "frontend/parser.h"
 #include "frontend/weight_init.h"
-#include "frontend/onnx/model_loader.h"
 #include "frontend/weights.h"
 
 namespace fs = std::filesystem;
@@ -108,10 +108,18 @@ std::string resolve_model_path(const std::string& model) {
               ".kir in the model directories (" + searched + "); " + zoo_listing(dirs));
 }
 
-std::unique_ptr<Graph> load_model(const ModelOptions& o) {
-  std::unique_ptr<Graph> g = load_model_any(resolve_model_path(o.model));
+namespace {
+
+std::unique_ptr<Graph> load_graph(const ModelOptions& o, WeightMap* onnx_weights) {
+  std::unique_ptr<Graph> g = load_model_any(resolve_model_path(o.model), onnx_weights);
   if (o.batch > 0) g->set_batch(o.batch);
   return g;
+}
+
+}  // namespace
+
+std::unique_ptr<Graph> load_model(const ModelOptions& o) {
+  return load_graph(o, nullptr);
 }
 
 int64_t batch_of(const Graph& g) {
@@ -119,17 +127,19 @@ int64_t batch_of(const Graph& g) {
   return inputs.empty() || inputs[0]->type().rank() == 0 ? 1 : inputs[0]->type().dim(0);
 }
 
-WeightMap load_model_weights(const Graph& g, const ModelOptions& o) {
-  if (!o.weights.empty()) return load_weights(g, o.weights, {o.allow_extra_weights});
-  std::string path = resolve_model_path(o.model);
-  if (is_onnx_path(path)) {
-    // An ONNX file carries its weights. Importing again costs a second parse
-    // but keeps graph and weight loading independent for every command.
-    WeightMap weights;
-    load_model_any(path, &weights);
-    return weights;
+LoadedModel load_model_with_weights(const ModelOptions& o) {
+  LoadedModel m;
+  // Only an ONNX file fills these: its initializers are its weights.
+  WeightMap embedded;
+  m.graph = load_graph(o, o.weights.empty() ? &embedded : nullptr);
+  if (!o.weights.empty()) {
+    m.weights = load_weights(*m.graph, o.weights, {o.allow_extra_weights});
+  } else if (is_onnx_path(resolve_model_path(o.model))) {
+    m.weights = std::move(embedded);
+  } else {
+    m.weights = seeded_weights(*m.graph, o.seed);
   }
-  return seeded_weights(g, o.seed);
+  return m;
 }
 
 }  // namespace kiln::driver

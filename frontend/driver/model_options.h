@@ -42,8 +42,14 @@ std::string resolve_model_path(const std::string& model);
 std::unique_ptr<Graph> load_model(const ModelOptions& o);
 // Dimension 0 of the first input (1 when there is none), for reports.
 int64_t batch_of(const Graph& g);
-// --weights when given, else the weights inside a .onnx MODEL, else weights
+
+// A model and the weights it runs with: --weights when given, else the
+// initializers of a .onnx MODEL (imported once, with the graph), else weights
 // seeded with --seed.
-WeightMap load_model_weights(const Graph& g, const ModelOptions& o);
+struct LoadedModel {
+  std::unique_ptr<Graph> graph;
+  WeightMap weights;
+};
+LoadedModel load_model_with_weights(const ModelOptions& o);
 
 }  // namespace kiln::driver

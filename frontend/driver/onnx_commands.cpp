@@ -43,8 +43,7 @@ struct ExportArgs {
 };
 
 int export_model(const ExportArgs& a) {
-  std::unique_ptr<Graph> g = load_model(a.model);
-  WeightMap weights = load_model_weights(*g, a.model);
+  auto [g, weights] = load_model_with_weights(a.model);
   run_selected_passes(*g, weights, a.passes);
   export_onnx(*g, weights, a.out);
   fmt::print("exported @{} to {}\n", g->name(), a.out);

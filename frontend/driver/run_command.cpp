@@ -2,14 +2,13 @@
 // interpreter or as native code (compiled in process, or a compiled artifact
 // directory) and report the outputs.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
-
-#include <unistd.h>
 
 #include "backend/reference/interpreter.h"
 #include "frontend/driver/artifact_runner.h"
@@ -89,8 +88,7 @@ int run_artifact_dir(const RunArgs& a) {
 // after the first time) and runs it.
 int run_halide(const RunArgs& a) {
   Clock::time_point load_start = Clock::now();
-  std::unique_ptr<Graph> g = load_model(a.model);
-  WeightMap weights = load_model_weights(*g, a.model);
+  auto [g, weights] = load_model_with_weights(a.model);
   double load_ms = ms_since(load_start);
   Clock::time_point compile_start = Clock::now();
   fs::path dir = fs::temp_directory_path() / fmt::format("kiln-run-{}", ::getpid());
@@ -117,8 +115,7 @@ int run_model(const RunArgs& a) {
   if (is_artifact_dir(a.model.model)) return run_artifact_dir(a);
   if (a.backend == "halide") return run_halide(a);
   Clock::time_point load_start = Clock::now();
-  std::unique_ptr<Graph> g = load_model(a.model);
-  WeightMap weights = load_model_weights(*g, a.model);
+  auto [g, weights] = load_model_with_weights(a.model);
   TensorMap inputs = make_inputs(*g, a.inputs, a.model.seed);
   double load_ms = ms_since(load_start);
 
