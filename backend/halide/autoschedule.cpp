@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 
+#include "backend/halide/schedule_fallbacks.h"
 #include "ir/error.h"
 
 namespace kiln::halide {
@@ -138,23 +139,10 @@ bool has_atomic_predicated_store(const Halide::Module& module) {
   return finder.found;
 }
 
-std::mutex& fallbacks_mutex() {
-  static std::mutex m;
-  return m;
-}
-
-std::vector<AutoscheduleFallback>& fallbacks() {
-  static std::vector<AutoscheduleFallback> list;
-  return list;
-}
-
 // Records the fallback and warns about it, once per kernel and scheduler.
 void fall_back(Scheduler s, const std::string& kernel, std::string reason) {
   while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
-  std::lock_guard<std::mutex> lock(fallbacks_mutex());
-  for (const auto& f : fallbacks())
-    if (f.scheduler == s && f.kernel == kernel) return;
-  fallbacks().push_back({s, kernel, reason});
+  if (!record_schedule_fallback({scheduler_name(s), kernel, reason})) return;
   std::fprintf(stderr,
                "warning: the %s autoscheduler cannot schedule %s (%s); using its hand schedule\n",
                scheduler_name(s), kernel.c_str(), reason.c_str());
@@ -257,11 +245,6 @@ std::optional<Halide::Module> compile_autoscheduled_module(
   }
   fall_back(s, kernel, reason);
   return std::nullopt;
-}
-
-std::vector<AutoscheduleFallback> autoschedule_fallbacks() {
-  std::lock_guard<std::mutex> lock(fallbacks_mutex());
-  return fallbacks();
 }
 
 }  // namespace kiln::halide

@@ -21,7 +21,7 @@
 // Halide 14 cannot generate: Li2018 vectorizes small reductions into
 // predicated atomic stores, halide/Halide#4298) falls back to its hand
 // schedule: a warning is printed once per kernel and process, and the
-// fallback is recorded in autoschedule_fallbacks(). Falling back depends only
+// fallback is recorded (schedule_fallbacks.h). Falling back depends only
 // on the kernel, the scheduler and Halide, so the kernel cache stays exact.
 // Code generation errors that no check predicts still fail the compilation,
 // naming the kernel and its schedule.
@@ -68,15 +68,6 @@ void set_estimates_from_bounds(Halide::Func output);
 std::optional<Halide::Module> compile_autoscheduled_module(
     Scheduler s, Halide::Func output, const std::vector<Halide::Argument>& arguments,
     const Halide::Target& target, const std::string& function_name, const std::string& kernel);
-
-struct AutoscheduleFallback {
-  Scheduler scheduler;
-  std::string kernel;  // as passed to compile_autoscheduled_module
-  std::string reason;  // Halide's message
-};
-// The kernels this process compiled with their hand schedule instead, in
-// order. (Compile workers are forked processes: theirs are only printed.)
-std::vector<AutoscheduleFallback> autoschedule_fallbacks();
 
 using KernelBuild =
     std::function<Halide::Module(const Halide::Target&, const std::string& function_name)>;

@@ -31,6 +31,9 @@ int compile(const CompileArgs& a) {
     fmt::print("  {}\n", f);
   if (!info.emitted.empty())
     fmt::print("  {} listings in {}/emit\n", info.emitted.size(), info.dir);
+  // Also for kernels from the cache, whose fallback warning was printed when they were compiled.
+  for (const std::string& f : info.schedule_fallbacks)
+    fmt::print(stderr, "note: hand schedule for {}\n", f);
   return 0;
 }
 

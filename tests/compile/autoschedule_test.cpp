@@ -8,11 +8,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <set>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "backend/halide/codegen/codegen.h"
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/lower_graph.h"
+#include "backend/halide/schedule_fallbacks.h"
 #include "backend/halide/softmax_kernel.h"
 #include "backend/reference/interpreter.h"
 #include "frontend/parser.h"
@@ -129,8 +133,8 @@ void build_li2018_softmax_twice() {
   const Halide::Target target = Halide::get_host_target();
   for (int i = 0; i < 2; ++i)
     if (build(target, "softmax").functions().empty()) std::exit(2);
-  const auto fallbacks = halide::autoschedule_fallbacks();
-  const bool recorded_once = fallbacks.size() == 1 && fallbacks[0].scheduler == Scheduler::li2018 &&
+  const auto fallbacks = halide::schedule_fallbacks();
+  const bool recorded_once = fallbacks.size() == 1 && fallbacks[0].scheduler == "li2018" &&
                              fallbacks[0].kernel == "softmax:softmax_n1_k10" &&
                              fallbacks[0].reason.find("atomic") != std::string::npos;
   std::exit(recorded_once ? 0 : 1);
@@ -141,6 +145,35 @@ TEST(AutoscheduleFallback, UsesTheHandScheduleWithOneWarningAndARecord) {
   EXPECT_EXIT(build_li2018_softmax_twice(), ::testing::ExitedWithCode(0),
               "^warning: the li2018 autoscheduler cannot schedule softmax:softmax_n1_k10 "
               "\\([^\n]*\\); using its hand schedule\n$");
+}
+
+// The record must survive the worker process that compiled the kernel and the cache: a second
+// compile takes the softmax from the cache and still reports its fallback.
+TEST(AutoscheduleFallback, IsRecordedInTheManifestFreshAndFromTheCache) {
+  const SmallModel m = optimized_model();
+  const halide::Plan plan = lower(m, Scheduler::li2018);
+  halide::CodegenOptions o = testing::codegen_options();
+  o.cache_dir = testing::scratch_dir("autoschedule_fallback_cache");
+  for (const char* round : {"fresh", "cached"}) {
+    SCOPED_TRACE(round);
+    const std::string dir = testing::scratch_dir(std::string("autoschedule_fallback_") + round);
+    const halide::ArtifactInfo info = halide::write_artifact(plan, dir, o);
+    if (std::string(round) == "cached") {
+      EXPECT_EQ(info.cache_misses, 0);
+    }
+    // Li2018 vectorizes the small reductions of dense and softmax into atomic stores.
+    ASSERT_EQ(info.schedule_fallbacks.size(), 2u);
+    for (const std::string& f : info.schedule_fallbacks)
+      EXPECT_NE(f.find("li2018 cannot schedule it: "), std::string::npos) << f;
+    const auto manifest = nlohmann::json::parse(std::ifstream(info.manifest));
+    std::set<std::string> ops;
+    for (const auto& k : manifest["kernels"]) {
+      if (!k.contains("schedule_fallback")) continue;
+      ops.insert(k["op"].get<std::string>());
+      EXPECT_NE(k["schedule_fallback"].get<std::string>().find("atomic"), std::string::npos);
+    }
+    EXPECT_EQ(ops, (std::set<std::string>{"dense", "softmax"}));
+  }
 }
 
 TEST(AutoschedulePlugins, AMissingPluginIsAnErrorNamingSchedulerAndPath) {

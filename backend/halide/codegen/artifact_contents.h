@@ -21,6 +21,9 @@ struct ArtifactContents {
   std::string kiln_version;             // as stamped into the plan table
   uint32_t abi_version = 0;
   std::string target;  // the kernels' target without no_runtime, e.g. "x86-64-linux-avx2-fma"
+  // Per kernel: why its autoscheduler gave up on it (it uses its hand schedule), or "". Known
+  // once the objects are built.
+  std::vector<std::string> schedule_fallbacks;
 };
 
 }  // namespace kiln::halide::codegen

@@ -44,6 +44,9 @@ struct ArtifactInfo {
   int kernels = 0;                                 // distinct kernel objects linked
   int cache_hits = 0, cache_misses = 0;            // kernels only
   bool runtime_cache_hit = false;
+  // "<function>: <reason>" for each kernel an autoscheduler gave up on (compiled now or
+  // earlier): it uses its hand schedule. Also in manifest.json as "schedule_fallback".
+  std::vector<std::string> schedule_fallbacks;
   int64_t weights_bytes = 0, arena_bytes = 0, intermediate_bytes = 0;
   uint64_t weights_checksum = 0;
   double compile_seconds = 0;  // kernels + runtime (wall clock, parallel)

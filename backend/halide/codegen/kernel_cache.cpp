@@ -70,6 +70,10 @@ std::string KernelCache::runtime_path(const std::string& key) const {
   return dir_ + "/runtime/" + key + ".o";
 }
 
+std::string KernelCache::fallback_path(const std::string& key) const {
+  return dir_ + "/kernels/" + key + ".fallback";
+}
+
 bool KernelCache::contains(const std::string& path) {
   std::error_code ec;
   return fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0;

@@ -1,5 +1,7 @@
 // The on-disk cache of compiled objects, shared by every model and process of a user:
 //   <cache_dir>/kernels/<key>.o   one kernel, compiled with Target::NoRuntime
+//   <cache_dir>/kernels/<key>.fallback  present when an autoscheduler could not schedule that
+//                                 kernel and it was compiled with its hand schedule: the reason
 //   <cache_dir>/runtime/<key>.o   the Halide runtime for one target
 // A key hashes everything that determines the object: the kernel signature (op, spec, target,
 // schedule), the Halide and Kiln versions and the target string. Objects are compiled under a
@@ -25,6 +27,8 @@ class KernelCache {
 
   std::string kernel_path(const std::string& key) const;
   std::string runtime_path(const std::string& key) const;
+  // Written before the kernel's object, so an object without it was scheduled as asked.
+  std::string fallback_path(const std::string& key) const;
   static bool contains(const std::string& path);
 
   const std::string& dir() const { return dir_; }

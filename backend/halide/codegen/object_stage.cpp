@@ -7,6 +7,7 @@
 
 #include "backend/halide/codegen/file_util.h"
 #include "backend/halide/codegen/worker_pool.h"
+#include "backend/halide/schedule_fallbacks.h"
 
 namespace kiln::halide::codegen {
 namespace {
@@ -16,10 +17,19 @@ using Halide::OutputFileType;
 constexpr const char* kRuntimeJob = "halide_runtime";
 
 // Runs in a worker: builds the kernel under its cache symbol and writes the requested files.
+// An autoscheduler that gave up on the kernel leaves its reason in `fallback_path`, written
+// before the object so that the cache never holds the object without it.
 void compile_kernel(const PlanKernel& kernel, const Halide::Target& target,
                     const std::string& symbol, const std::string& object_path,
+                    const std::string& fallback_path,
                     std::map<OutputFileType, std::string> outputs) {
+  const size_t fallbacks_before = schedule_fallbacks().size();
   const Halide::Module module = kernel.build(target, symbol);
+  const std::vector<ScheduleFallback> fallbacks = schedule_fallbacks();
+  if (!object_path.empty() && fallbacks.size() > fallbacks_before) {
+    const ScheduleFallback& f = fallbacks.back();
+    write_file_atomic(fallback_path, {f.scheduler + " cannot schedule it: " + f.reason + "\n"});
+  }
   const auto& fns = module.functions();
   if (std::none_of(fns.begin(), fns.end(), [&](const auto& f) { return f.name == symbol; })) {
     throw std::runtime_error("build() did not name its function '" + symbol +
@@ -63,6 +73,7 @@ class ObjectStage {
              k < 0 ? kRuntimeJob : c_.plan->kernels[k].function_name);
     });
     std::sort(result_.emitted.begin(), result_.emitted.end());
+    read_fallbacks();
     return result_;
   }
 
@@ -95,10 +106,11 @@ class ObjectStage {
                       std::map<OutputFileType, std::string> outputs) {
     const PlanKernel& kernel = c_.plan->kernels[k];
     const std::string symbol = c_.symbols[k];
+    const std::string fallback_path = cache_.fallback_path(c_.cache_keys[k]);
     const Halide::Target target = target_;
     s.jobs.push_back({kernel.function_name + " (" + kernel.signature + ")",
-                      [&kernel, target, symbol, object_path, outputs] {
-                        compile_kernel(kernel, target, symbol, object_path, outputs);
+                      [&kernel, target, symbol, object_path, fallback_path, outputs] {
+                        compile_kernel(kernel, target, symbol, object_path, fallback_path, outputs);
                       }});
     s.job_kernel.push_back(static_cast<int>(k));
   }
@@ -110,6 +122,16 @@ class ObjectStage {
     const Halide::Target target = target_;
     s.jobs.push_back({kRuntimeJob, [target, path] { compile_runtime_object(target, path); }});
     s.job_kernel.push_back(-1);
+  }
+
+  // Read back from the cache, so that a cached kernel reports its fallback as a fresh one does.
+  void read_fallbacks() {
+    for (const std::string& key : c_.cache_keys) {
+      const std::string path = cache_.fallback_path(key);
+      std::string reason = std::filesystem::exists(path) ? read_file(path) : "";
+      while (!reason.empty() && reason.back() == '\n') reason.pop_back();
+      result_.fallbacks.push_back(reason);
+    }
   }
 
   void report(bool hit, const std::string& name) {

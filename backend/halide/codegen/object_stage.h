@@ -18,6 +18,8 @@ struct ObjectStageResult {
   int hits = 0, misses = 0;
   bool runtime_hit = false;
   std::vector<std::string> emitted;
+  // Per plan kernel: why its autoscheduler gave up and it uses its hand schedule, or "".
+  std::vector<std::string> fallbacks;
 };
 
 // Listing files of CodegenOptions::emit kinds for kernel `fn` under `emit_dir`; throws

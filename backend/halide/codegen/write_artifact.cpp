@@ -91,13 +91,14 @@ ArtifactInfo write_artifact(const Plan& plan, const std::string& out_dir,
   const auto start = std::chrono::steady_clock::now();
   const std::string emit_dir = out_dir + "/emit";
   emit_outputs(options.emit, emit_dir, "check");  // reject unknown kinds before any work
-  const ArtifactContents contents = describe(plan, options);
+  ArtifactContents contents = describe(plan, options);
   const KernelCache cache(options.cache_dir.empty() ? default_cache_dir() : options.cache_dir);
   make_dir(out_dir);
   if (!options.emit.empty()) make_dir(emit_dir);
   ArtifactInfo info = paths(out_dir);
 
   const ObjectStageResult objects = build_objects(contents, cache, options, emit_dir);
+  contents.schedule_fallbacks = objects.fallbacks;
   info.compile_seconds = seconds_since(start);
   const auto link_start = std::chrono::steady_clock::now();
   // Weights and descriptions first: the library is what makes the directory loadable, and the
@@ -111,6 +112,10 @@ ArtifactInfo write_artifact(const Plan& plan, const std::string& out_dir,
   info.cache_hits = objects.hits;
   info.cache_misses = objects.misses;
   info.runtime_cache_hit = objects.runtime_hit;
+  for (size_t k = 0; k < plan.kernels.size(); ++k)
+    if (!objects.fallbacks[k].empty())
+      info.schedule_fallbacks.push_back(plan.kernels[k].function_name + ": " +
+                                        objects.fallbacks[k]);
   info.weights_bytes = contents.weights.bytes();
   info.weights_checksum = contents.weights.checksum;
   info.arena_bytes = plan.arena_floats * 4;
