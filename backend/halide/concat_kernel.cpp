@@ -1,7 +1,6 @@
 #include "backend/halide/concat_kernel.h"
 
 #include <algorithm>
-#include <chrono>
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
@@ -102,12 +101,8 @@ ConcatPipeline build_concat(const ConcatSpec& spec, const Halide::Target& target
 }
 
 ConcatKernel::ConcatKernel(const ConcatSpec& spec, const Halide::Target& target)
-    : pipeline_(build_concat(spec, target)), compiled_(pipeline_.output), target_(target) {
-  const auto start = std::chrono::steady_clock::now();
-  compiled_.compile_jit(target_);
-  compile_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+    : pipeline_(build_concat(spec, target)),
+      jit_(pipeline_.output, target, "concat kernel " + spec.to_string()) {}
 
 Halide::Buffer<float> ConcatKernel::make_output() const {
   const ConcatSpec& s = pipeline_.spec;
@@ -123,11 +118,7 @@ void ConcatKernel::run(const std::vector<Halide::Buffer<float>>& inputs,
   }
   Halide::ParamMap params;
   for (size_t i = 0; i < inputs.size(); ++i) params.set(pipeline_.inputs[i], inputs[i]);
-  try {
-    compiled_.realize(output, target_, params);
-  } catch (const Halide::Error& e) {
-    throw std::runtime_error("concat kernel " + s.to_string() + " failed: " + e.what());
-  }
+  jit_.realize(output, params);
 }
 
 void compile_concat(const ConcatSpec& spec, const Halide::Target& target,

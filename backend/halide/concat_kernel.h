@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "Halide.h"
+#include "backend/halide/jit_pipeline.h"
 
 namespace kiln::halide {
 
@@ -67,17 +68,15 @@ class ConcatKernel {
 
   const ConcatSpec& spec() const { return pipeline_.spec; }
   int block() const { return pipeline_.block; }
-  const Halide::Target& target() const { return target_; }
-  double compile_seconds() const { return compile_seconds_; }
+  const Halide::Target& target() const { return jit_.target(); }
+  double compile_seconds() const { return jit_.compile_seconds(); }
 
   Halide::Buffer<float> make_output() const;  // zeroed, blocked (V, W, H, ceil(out_c/V), N)
   void run(const std::vector<Halide::Buffer<float>>& inputs, Halide::Buffer<float>& output);
 
  private:
   ConcatPipeline pipeline_;
-  Halide::Pipeline compiled_;
-  Halide::Target target_;
-  double compile_seconds_ = 0;
+  JitPipeline jit_;
 };
 
 void compile_concat(const ConcatSpec& spec, const Halide::Target& target,

@@ -1,6 +1,5 @@
 #include "backend/halide/global_avg_pool_kernel.h"
 
-#include <chrono>
 #include <sstream>
 #include <stdexcept>
 
@@ -65,12 +64,8 @@ GlobalAvgPoolPipeline build_global_avg_pool(const GlobalAvgPoolSpec& spec,
 
 GlobalAvgPoolKernel::GlobalAvgPoolKernel(const GlobalAvgPoolSpec& spec,
                                          const Halide::Target& target)
-    : pipeline_(build_global_avg_pool(spec, target)), compiled_(pipeline_.output), target_(target) {
-  const auto start = std::chrono::steady_clock::now();
-  compiled_.compile_jit(target_);
-  compile_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+    : pipeline_(build_global_avg_pool(spec, target)),
+      jit_(pipeline_.output, target, "global_avg_pool kernel " + spec.to_string()) {}
 
 Halide::Buffer<float> GlobalAvgPoolKernel::make_output() const {
   Halide::Buffer<float> out(pipeline_.spec.c, pipeline_.spec.n);
@@ -81,12 +76,7 @@ Halide::Buffer<float> GlobalAvgPoolKernel::make_output() const {
 void GlobalAvgPoolKernel::run(const Halide::Buffer<float>& input, Halide::Buffer<float>& output) {
   Halide::ParamMap params;
   params.set(pipeline_.input, input);
-  try {
-    compiled_.realize(output, target_, params);
-  } catch (const Halide::Error& e) {
-    throw std::runtime_error("global_avg_pool kernel " + spec().to_string() +
-                             " failed: " + e.what());
-  }
+  jit_.realize(output, params);
 }
 
 void compile_global_avg_pool(const GlobalAvgPoolSpec& spec, const Halide::Target& target,

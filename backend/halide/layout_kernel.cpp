@@ -1,7 +1,6 @@
 #include "backend/halide/layout_kernel.h"
 
 #include <algorithm>
-#include <chrono>
 #include <sstream>
 #include <stdexcept>
 
@@ -106,12 +105,8 @@ LayoutPipeline build_layout(const LayoutSpec& spec, const Halide::Target& target
 }
 
 LayoutKernel::LayoutKernel(const LayoutSpec& spec, const Halide::Target& target)
-    : pipeline_(build_layout(spec, target)), compiled_(pipeline_.output), target_(target) {
-  const auto start = std::chrono::steady_clock::now();
-  compiled_.compile_jit(target_);
-  compile_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+    : pipeline_(build_layout(spec, target)),
+      jit_(pipeline_.output, target, "layout kernel " + spec.to_string()) {}
 
 Halide::Buffer<float> LayoutKernel::make_output() const {
   const LayoutSpec& s = pipeline_.spec;
@@ -123,11 +118,7 @@ Halide::Buffer<float> LayoutKernel::make_output() const {
 void LayoutKernel::run(const Halide::Buffer<float>& input, Halide::Buffer<float>& output) {
   Halide::ParamMap params;
   params.set(pipeline_.input, input);
-  try {
-    compiled_.realize(output, target_, params);
-  } catch (const Halide::Error& e) {
-    throw std::runtime_error("layout kernel " + spec().to_string() + " failed: " + e.what());
-  }
+  jit_.realize(output, params);
 }
 
 void compile_layout(const LayoutSpec& spec, const Halide::Target& target,

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "Halide.h"
+#include "backend/halide/jit_pipeline.h"
 
 namespace kiln::halide {
 
@@ -55,17 +56,15 @@ class LayoutKernel {
 
   const LayoutSpec& spec() const { return pipeline_.spec; }
   int block() const { return pipeline_.block; }
-  const Halide::Target& target() const { return target_; }
-  double compile_seconds() const { return compile_seconds_; }
+  const Halide::Target& target() const { return jit_.target(); }
+  double compile_seconds() const { return jit_.compile_seconds(); }
 
   Halide::Buffer<float> make_output() const;  // zeroed, in the destination layout
   void run(const Halide::Buffer<float>& input, Halide::Buffer<float>& output);
 
  private:
   LayoutPipeline pipeline_;
-  Halide::Pipeline compiled_;
-  Halide::Target target_;
-  double compile_seconds_ = 0;
+  JitPipeline jit_;
 };
 
 void compile_layout(const LayoutSpec& spec, const Halide::Target& target,

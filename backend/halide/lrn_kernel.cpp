@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -127,12 +126,8 @@ LrnPipeline build_lrn(const LrnSpec& spec, const Halide::Target& target) {
 }
 
 LrnKernel::LrnKernel(const LrnSpec& spec, const Halide::Target& target)
-    : pipeline_(build_lrn(spec, target)), compiled_(pipeline_.output), target_(target) {
-  const auto start = std::chrono::steady_clock::now();
-  compiled_.compile_jit(target_);
-  compile_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+    : pipeline_(build_lrn(spec, target)),
+      jit_(pipeline_.output, target, "lrn kernel " + spec.to_string()) {}
 
 Halide::Buffer<float> LrnKernel::make_output() const {
   const LrnSpec& s = pipeline_.spec;
@@ -142,11 +137,7 @@ Halide::Buffer<float> LrnKernel::make_output() const {
 void LrnKernel::run(const Halide::Buffer<float>& input, Halide::Buffer<float>& output) {
   Halide::ParamMap params;
   params.set(pipeline_.input, input);
-  try {
-    compiled_.realize(output, target_, params);
-  } catch (const Halide::Error& e) {
-    throw std::runtime_error("lrn kernel " + spec().to_string() + " failed: " + e.what());
-  }
+  jit_.realize(output, params);
 }
 
 void compile_lrn(const LrnSpec& spec, const Halide::Target& target,

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "Halide.h"
+#include "backend/halide/jit_pipeline.h"
 
 namespace kiln::halide {
 
@@ -63,17 +64,15 @@ class LrnKernel {
 
   const LrnSpec& spec() const { return pipeline_.spec; }
   int block() const { return pipeline_.block; }
-  const Halide::Target& target() const { return target_; }
-  double compile_seconds() const { return compile_seconds_; }
+  const Halide::Target& target() const { return jit_.target(); }
+  double compile_seconds() const { return jit_.compile_seconds(); }
 
   Halide::Buffer<float> make_output() const;
   void run(const Halide::Buffer<float>& input, Halide::Buffer<float>& output);
 
  private:
   LrnPipeline pipeline_;
-  Halide::Pipeline compiled_;
-  Halide::Target target_;
-  double compile_seconds_ = 0;
+  JitPipeline jit_;
 };
 
 void compile_lrn(const LrnSpec& spec, const Halide::Target& target,

@@ -1,7 +1,6 @@
 #include "backend/halide/pool_kernel.h"
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -172,12 +171,8 @@ Pool2dPipeline build_pool2d(const Pool2dSpec& spec, const Halide::Target& target
 }
 
 Pool2dKernel::Pool2dKernel(const Pool2dSpec& spec, const Halide::Target& target)
-    : pipeline_(build_pool2d(spec, target)), compiled_(pipeline_.output), target_(target) {
-  const auto start = std::chrono::steady_clock::now();
-  compiled_.compile_jit(target_);
-  compile_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+    : pipeline_(build_pool2d(spec, target)),
+      jit_(pipeline_.output, target, "pool2d kernel " + spec.to_string()) {}
 
 Halide::Buffer<float> Pool2dKernel::make_output() const {
   const Pool2dSpec& s = pipeline_.spec;
@@ -188,11 +183,7 @@ void Pool2dKernel::run(const Halide::Buffer<float>& input, Halide::Buffer<float>
   // A ParamMap keeps the bound buffers out of the shared pipeline state.
   Halide::ParamMap params;
   params.set(pipeline_.input, input);
-  try {
-    compiled_.realize(output, target_, params);
-  } catch (const Halide::Error& e) {
-    throw std::runtime_error("pool2d kernel " + spec().to_string() + " failed: " + e.what());
-  }
+  jit_.realize(output, params);
 }
 
 void compile_pool2d(const Pool2dSpec& spec, const Halide::Target& target,

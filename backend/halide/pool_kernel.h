@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "Halide.h"
+#include "backend/halide/jit_pipeline.h"
 
 namespace kiln::halide {
 
@@ -74,8 +75,8 @@ class Pool2dKernel {
 
   const Pool2dSpec& spec() const { return pipeline_.spec; }
   int block() const { return pipeline_.block; }
-  const Halide::Target& target() const { return target_; }
-  double compile_seconds() const { return compile_seconds_; }
+  const Halide::Target& target() const { return jit_.target(); }
+  double compile_seconds() const { return jit_.compile_seconds(); }
 
   Halide::Buffer<float> make_output() const;  // zeroed, blocked output shape
   // Throws std::runtime_error on failure (e.g. a buffer of the wrong shape).
@@ -83,9 +84,7 @@ class Pool2dKernel {
 
  private:
   Pool2dPipeline pipeline_;
-  Halide::Pipeline compiled_;
-  Halide::Target target_;
-  double compile_seconds_ = 0;
+  JitPipeline jit_;
 };
 
 // AOT, as compile_conv2d*: `<path_prefix>.o` + `.h`, or a Module.

@@ -1,6 +1,5 @@
 #include "backend/halide/softmax_kernel.h"
 
-#include <chrono>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -67,12 +66,8 @@ SoftmaxPipeline build_softmax(const SoftmaxSpec& spec, const Halide::Target& tar
 }
 
 SoftmaxKernel::SoftmaxKernel(const SoftmaxSpec& spec, const Halide::Target& target)
-    : pipeline_(build_softmax(spec, target)), compiled_(pipeline_.output), target_(target) {
-  const auto start = std::chrono::steady_clock::now();
-  compiled_.compile_jit(target_);
-  compile_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+    : pipeline_(build_softmax(spec, target)),
+      jit_(pipeline_.output, target, "softmax kernel " + spec.to_string()) {}
 
 Halide::Buffer<float> SoftmaxKernel::make_output() const {
   Halide::Buffer<float> out(pipeline_.spec.k, pipeline_.spec.n);
@@ -83,11 +78,7 @@ Halide::Buffer<float> SoftmaxKernel::make_output() const {
 void SoftmaxKernel::run(const Halide::Buffer<float>& input, Halide::Buffer<float>& output) {
   Halide::ParamMap params;
   params.set(pipeline_.input, input);
-  try {
-    compiled_.realize(output, target_, params);
-  } catch (const Halide::Error& e) {
-    throw std::runtime_error("softmax kernel " + spec().to_string() + " failed: " + e.what());
-  }
+  jit_.realize(output, params);
 }
 
 void compile_softmax(const SoftmaxSpec& spec, const Halide::Target& target,
