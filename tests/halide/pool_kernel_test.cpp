@@ -109,6 +109,21 @@ TEST(PoolKernel, ValidatesAndNamesSpecs) {
   EXPECT_THROW(validate(s), std::invalid_argument);
 }
 
+// A buffer of the wrong shape is an error naming the kernel, not a crash (JitPipeline::realize).
+TEST(PoolKernel, AWronglyShapedInputIsAnErrorNamingTheKernel) {
+  const Pool2dSpec s = ceil_mode_spec(PoolKind::kMax);
+  Pool2dKernel kernel(s);
+  Halide::Buffer<float> wrong = make_blocked(s.n, s.c, s.h + 1, s.w, kernel.block());
+  Halide::Buffer<float> out = kernel.make_output();
+  try {
+    kernel.run(wrong, out);
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("pool2d kernel " + s.to_string() + " failed: ", 0), 0u)
+        << e.what();
+  }
+}
+
 // All inputs negative: a max that took zero padding would show up as 0.
 TEST(PoolKernel, MaxCeilModeAsymmetricPaddingHost) {
   expect_matches_naive(ceil_mode_spec(PoolKind::kMax), Halide::get_jit_target_from_environment(),
