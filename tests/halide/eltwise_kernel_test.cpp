@@ -160,6 +160,19 @@ TEST(EltwiseKernel, SigmoidBlockedKeepsPadLanesZeroHost) {
   expect_matches_naive(kernel, false);
 }
 
+// Far from zero exp(-x) overflows or underflows; sigmoid must still saturate to 0 and 1.
+TEST(EltwiseKernel, SigmoidSaturatesWithoutNan) {
+  EltwiseKernel kernel(spec(EltwiseOp::kActivation, 1, 1, 1, 8, Activation::kSigmoid, false),
+                       Halide::get_jit_target_from_environment());
+  Halide::Buffer<float> x = kernel.make_output();
+  const float values[] = {-1000, -200, -88.5f, -20, 0, 20, 88.5f, 1000};
+  for (int i = 0; i < 8; ++i) x.data()[i] = values[i];
+  Halide::Buffer<float> out = kernel.make_output();
+  kernel.run({x}, out);
+  for (int i = 0; i < 8; ++i)
+    EXPECT_NEAR(out.data()[i], 1.0 / (1.0 + std::exp(-double(values[i]))), 1e-6) << values[i];
+}
+
 // ReLU6 on a plain odd-sized tensor, and with a lower bound above zero (pad lanes again).
 TEST(EltwiseKernel, ClipPlainAndBlockedAvx2) {
   EltwiseKernel relu6(
