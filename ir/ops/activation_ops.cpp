@@ -2,6 +2,7 @@
 // out as in), and the `activation` epilogue attributes conv2d and dense
 // share with them (ir/activation.h).
 #include <cmath>
+#include <utility>
 
 #include "ir/activation.h"
 #include "ir/ops/op_helpers.h"
@@ -42,16 +43,21 @@ OpDef activation_op(const char* name, const char* summary) {
   return d;
 }
 
+// The optional parameters of a layer's epilogue and the activation each belongs to.
+const std::pair<const char*, ActivationKind> kLayerParams[] = {
+    {"min", ActivationKind::clip},
+    {"max", ActivationKind::clip},
+    {"alpha", ActivationKind::leaky_relu},
+};
+
 // Each parameter is where its activation needs it and nowhere else, so a
 // layer's text says exactly what it computes.
 void check_params_present(const Node& n, const ActivationFn& a) {
-  const AttrMap wanted = a.params();
-  for (const char* param : {"min", "max", "alpha"}) {
-    const bool has = n.attrs().has(param), needs = wanted.has(param);
+  for (const auto& [param, owner] : kLayerParams) {
+    const bool has = n.attrs().has(param), needs = owner == a.kind;
     if (has && !needs)
       fail(std::string("attribute '") + param + "' only applies with activation \"" +
-           (std::string(param) == "alpha" ? "leaky_relu" : "clip") + "\", not \"" + a.name() +
-           "\"");
+           ActivationFn{owner}.name() + "\", not \"" + a.name() + "\"");
     if (needs && !has)
       fail(std::string("activation \"") + a.name() + "\" needs attribute '" + param + "'");
   }
