@@ -27,7 +27,7 @@ void check_signature(const Node& n) {
                   attr_kind_name(value.kind()) + " " + value.str());
   }
   for (const auto& spec : def.attrs)
-    if (!spec.default_value && !n.attrs().has(spec.name))
+    if (spec.required() && !n.attrs().has(spec.name))
       throw Error(n.op() + " needs attribute '" + spec.name + "'");
 }
 
@@ -114,6 +114,23 @@ Node* GraphBuilder::batch_norm(const std::string& name, Node* x, double epsilon)
 
 Node* GraphBuilder::relu(const std::string& name, Node* x) {
   return op("relu", name, {x});
+}
+
+Node* GraphBuilder::clip(const std::string& name, Node* x, double min, double max) {
+  AttrMap attrs;
+  attrs.set("min", min);
+  attrs.set("max", max);
+  return op("clip", name, {x}, std::move(attrs));
+}
+
+Node* GraphBuilder::leaky_relu(const std::string& name, Node* x, double alpha) {
+  AttrMap attrs;
+  attrs.set("alpha", alpha);
+  return op("leaky_relu", name, {x}, std::move(attrs));
+}
+
+Node* GraphBuilder::sigmoid(const std::string& name, Node* x) {
+  return op("sigmoid", name, {x});
 }
 
 Node* GraphBuilder::pool(const std::string& op_name, const std::string& name, Node* x, Size2 kernel,

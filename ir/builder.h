@@ -56,6 +56,9 @@ class GraphBuilder {
   Node* dense(const std::string& name, Node* x, int64_t out_features, bool bias = true);
   Node* batch_norm(const std::string& name, Node* x, double epsilon = 1e-5);
   Node* relu(const std::string& name, Node* x);
+  Node* clip(const std::string& name, Node* x, double min, double max);
+  Node* leaky_relu(const std::string& name, Node* x, double alpha);
+  Node* sigmoid(const std::string& name, Node* x);
   Node* max_pool2d(const std::string& name, Node* x, Size2 kernel, Size2 stride, Pad4 pad = 0,
                    bool ceil_mode = false);
   Node* avg_pool2d(const std::string& name, Node* x, Size2 kernel, Size2 stride, Pad4 pad = 0,

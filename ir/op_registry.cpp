@@ -29,6 +29,7 @@ const std::map<std::string, OpDef, std::less<>>& registry() {
     ops::register_dense(ops);
     ops::register_batch_norm(ops);
     ops::register_elementwise_ops(ops);
+    ops::register_activation_ops(ops);
     ops::register_lrn(ops);
     ops::register_pooling_ops(ops);
     ops::register_concat(ops);

@@ -20,9 +20,15 @@ class Node;
 struct AttrSpec {
   std::string name;
   AttrKind kind;
-  // Absent attributes read as this default; without one the attribute is required.
+  // Absent attributes read as this default; without one the attribute is
+  // required, unless `optional`.
   std::optional<Attr> default_value;
   std::string doc;
+  // May be absent and has no default: the op's own check decides when it
+  // must be present (conv2d's `alpha` only with activation "leaky_relu").
+  bool optional = false;
+
+  bool required() const { return !default_value && !optional; }
 };
 
 struct OpDef {

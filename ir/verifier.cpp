@@ -120,7 +120,7 @@ class Verifier {
       }
     }
     for (const auto& spec : n.def().attrs) {
-      if (!spec.default_value && !n.attrs().has(spec.name)) {
+      if (spec.required() && !n.attrs().has(spec.name)) {
         report(n, n.op() + " needs attribute '" + spec.name + "' (" + attr_kind_name(spec.kind) + ")");
         ok = false;
       }

@@ -1,14 +1,16 @@
 // fuse-conv-activation: folds what follows a layer into the layer itself,
-//   relu(conv2d(...))              -> conv2d {activation = "relu"}
-//   relu(add(conv2d(...), r))      -> conv2d(x, w, b, r) {activation = "relu"}
+//   act(conv2d(...))               -> conv2d {activation = "act", <act's attributes>}
+//   act(add(conv2d(...), r))       -> conv2d(x, w, b, r) {activation = "act", ...}
 //   add(conv2d(...), r)            -> conv2d(x, w, b, r)
-//   relu(dense(...))               -> dense {activation = "relu"}
-// so a backend runs one loop nest where there were two or three. A conv that
-// absorbs anything gets a bias (zeros when it had none): the residual operand
-// needs one, and backends then see one conv2d form. Every intermediate value
-// must feed only the next node and not be a graph output, or another user
-// would see the fused result instead of its own value.
+//   act(dense(...))                -> dense {activation = "act", ...}
+// where act is any activation op (relu, clip, leaky_relu, sigmoid; see
+// ir/activation.h), so a backend runs one loop nest where there were two or
+// three. A conv that absorbs anything gets a bias (zeros when it had none):
+// the residual operand needs one, and backends then see one conv2d form.
+// Every intermediate value must feed only the next node and not be a graph
+// output, or another user would see the fused result instead of its own value.
 #include "frontend/graph_stats.h"
+#include "ir/activation.h"
 #include "passes/pass_list.h"
 #include "passes/rewrite.h"
 
@@ -61,13 +63,13 @@ class FuseConvActivation : public Pass {
  public:
   std::string name() const override { return kName; }
   std::string description() const override {
-    return "fuse relu and residual adds into the preceding conv2d or dense";
+    return "fuse activations and residual adds into the preceding conv2d or dense";
   }
 
   void run(Graph& g, PassContext& ctx) override {
-    // relus first: conv + add + relu must not be split by taking conv + add.
-    for (const std::string& name : names_with_op(g, "relu"))
-      if (Node* r = g.find(name); r && r->is("relu")) fuse_relu(g, ctx, r);
+    // Activations first: conv + add + act must not be split by taking conv + add.
+    for (const std::string& name : activation_names_in_order(g))
+      if (Node* act = g.find(name); act && activation_of_op(*act)) fuse_activation(g, ctx, act);
     for (const std::string& name : names_with_op(g, "add"))
       if (Node* a = g.find(name); a && a->is("add")) fuse_add(g, ctx, a);
   }
@@ -77,11 +79,20 @@ class FuseConvActivation : public Pass {
     ctx.remark(Remark::Kind::missed, kName, n, "kept " + ref(n) + ": " + why);
   }
 
-  void fuse_relu(Graph& g, PassContext& ctx, Node* r) {
+  // In graph order, so a chain like relu(clip(conv)) fuses its first activation.
+  static std::vector<std::string> activation_names_in_order(const Graph& g) {
+    std::vector<std::string> names;
+    for (const Node* n : g.nodes())
+      if (activation_of_op(*n)) names.push_back(n->name());
+    return names;
+  }
+
+  void fuse_activation(Graph& g, PassContext& ctx, Node* r) {
+    const ActivationFn act = *activation_of_op(*r);
     Node* p = r->input(0);
     if (p->is("conv2d") || p->is("dense")) {
       if (std::string why = activation_problem(g, *p); !why.empty()) return missed(ctx, *r, why);
-      fuse(g, ctx, {p, r}, p, nullptr, "relu");
+      fuse(g, ctx, {p, r}, p, nullptr, act);
       return;
     }
     if (!p->is("add")) return;  // nothing to fuse into: not a candidate
@@ -91,7 +102,7 @@ class FuseConvActivation : public Pass {
       return;
     }
     if (std::string why = sole_use_problem(g, *p); !why.empty()) return missed(ctx, *r, why);
-    fuse(g, ctx, {m.conv, p, r}, m.conv, m.other, "relu");
+    fuse(g, ctx, {m.conv, p, r}, m.conv, m.other, act);
   }
 
   void fuse_add(Graph& g, PassContext& ctx, Node* a) {
@@ -100,20 +111,20 @@ class FuseConvActivation : public Pass {
       if (!m.problem.empty()) missed(ctx, *a, m.problem);
       return;
     }
-    fuse(g, ctx, {m.conv, a}, m.conv, m.other, "none");
+    fuse(g, ctx, {m.conv, a}, m.conv, m.other, ActivationFn{});
   }
 
   // Replaces `chain` (starting at `layer`) by one layer node with `residual`
   // (may be null) and `activation`.
   void fuse(Graph& g, PassContext& ctx, const std::vector<Node*>& chain, Node* layer,
-            Node* residual, const std::string& activation) {
+            Node* residual, const ActivationFn& activation) {
     std::vector<Node*> inputs = layer->inputs();
     if (layer->is("conv2d") && inputs.size() == 2)
       inputs.push_back(zero_bias(g, ctx, *layer, chain.back()));
     if (residual) inputs.push_back(residual);
     AttrMap attrs = layer->attrs();
-    // "none" is the default; the conv had no activation to begin with.
-    if (activation != "none") attrs.set("activation", activation);
+    // The layer had no activation (activation_problem), so this only adds.
+    set_fused_activation(attrs, activation);
     std::string spelled;
     for (const Node* n : chain) spelled += (spelled.empty() ? "" : " + ") + ref(*n);
     Node* fused = replace_chain(g, ctx, chain, layer->op(), std::move(inputs), std::move(attrs));

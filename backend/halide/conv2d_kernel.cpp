@@ -77,7 +77,7 @@ std::string Conv2dSpec::to_string() const {
   os << "n" << n << "_c" << c << "_" << h << "x" << w << "_k" << k << "_" << kh << "x" << kw << "_s"
      << sh << "x" << sw << "_p" << pad_top << "x" << pad_left << "x" << pad_bottom << "x"
      << pad_right << "_d" << dh << "x" << dw << "_g" << groups << (has_bias ? "_bias" : "")
-     << (has_residual ? "_res" : "") << (activation == Activation::kRelu ? "_relu" : "");
+     << (has_residual ? "_res" : "") << activation_suffix(activation, activation_params);
   return os.str();
 }
 
@@ -90,6 +90,7 @@ void validate(const Conv2dSpec& s) {
   require(s.groups > 0 && s.c % s.groups == 0 && s.k % s.groups == 0,
           "groups must divide both channel counts");
   require(s.out_h() > 0 && s.out_w() > 0, "window larger than the padded input");
+  validate_activation(s.activation, s.activation_params, "Conv2dSpec");
 }
 
 std::vector<Halide::Argument> Conv2dPipeline::arguments() const {
@@ -136,7 +137,10 @@ Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
 
   Expr value = p.conv(v, x, y, k, n);
   if (s.has_residual) value += p.residual(v, x, y, k, n);
-  if (s.activation == Activation::kRelu) value = Halide::max(value, 0.0f);
+  value = apply_activation(s.activation, s.activation_params, value);
+  // Keeps channel padding zero when the activation would make it non-zero.
+  if (s.k % V != 0 && !activation_keeps_zero(s.activation, s.activation_params))
+    value = Halide::select(k * V + v < s.k, value, 0.0f);
   p.output(v, x, y, k, n) = value;
   constrain_dense(p.output.output_buffer(), out_extents);
   return p;

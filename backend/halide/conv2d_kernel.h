@@ -9,7 +9,8 @@
 //   weights   packed   (V, C/groups, kw, kh, ceil(K/V)) see repack_weights_oihw()
 //   bias      packed   (ceil(K/V) * V)                  only if has_bias, see pack_bias()
 //   residual  blocked  (V, Wo, Ho, ceil(K/V), N)        only if has_residual
-//   output    blocked  (V, Wo, Ho, ceil(K/V), N)        pad lanes: act(residual pad), else 0
+//   output    blocked  (V, Wo, Ho, ceil(K/V), N)        pad lanes: act(residual pad), else 0;
+//                                                      always 0 when act(0) != 0 (sigmoid)
 // All buffers must be dense with mins at 0 (the kernels check this at run time).
 //
 // Typical JIT use:
@@ -30,10 +31,9 @@
 #include <vector>
 
 #include "Halide.h"
+#include "backend/halide/activation.h"
 
 namespace kiln::halide {
-
-enum class Activation { kNone, kRelu };
 
 // Shape and fusion options of one conv2d (NCHW semantics, OIHW weights [K][C/groups][kh][kw]).
 struct Conv2dSpec {
@@ -47,13 +47,15 @@ struct Conv2dSpec {
   bool has_bias = false;
   bool has_residual = false;  // adds a tensor of the output's shape before the activation
   Activation activation = Activation::kNone;
+  ActivationParams activation_params;  // only those `activation` uses (activation.h)
 
   int out_h() const { return (h + pad_top + pad_bottom - dh * (kh - 1) - 1) / sh + 1; }
   int out_w() const { return (w + pad_left + pad_right - dw * (kw - 1) - 1) / sw + 1; }
   // Floating-point operations of the real (unpadded) convolution: 2 per multiply-add.
   double flops() const;
   // Unique, compact description usable as a cache key or function-name stem, e.g.
-  // "n1_c64_56x56_k64_3x3_s1x1_p1x1x1x1_d1x1_g1_bias_relu" (pads: top, left, bottom, right).
+  // "n1_c64_56x56_k64_3x3_s1x1_p1x1x1x1_d1x1_g1_bias_relu" (pads: top, left, bottom, right;
+  // the activation as activation_suffix() spells it, parameters included).
   std::string to_string() const;
 };
 

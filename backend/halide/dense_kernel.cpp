@@ -53,7 +53,7 @@ double DenseSpec::flops() const {
 std::string DenseSpec::to_string() const {
   std::ostringstream os;
   os << "dense_n" << n << "_in" << in << "_out" << out << (has_bias ? "_bias" : "")
-     << (activation == Activation::kRelu ? "_relu" : "");
+     << activation_suffix(activation, activation_params);
   return os.str();
 }
 
@@ -61,6 +61,7 @@ void validate(const DenseSpec& s) {
   if (s.n <= 0 || s.in <= 0 || s.out <= 0) {
     throw std::invalid_argument("DenseSpec: sizes must be positive");
   }
+  validate_activation(s.activation, s.activation_params, "DenseSpec");
 }
 
 std::size_t packed_dense_weights_size(int out, int in, int block) {
@@ -119,8 +120,7 @@ DensePipeline define_dense(const DenseSpec& s, int block) {
   p.acc(v, ob, n) += p.input(p.r, n) * p.weights(v, p.r, ob);
   // Feature o is lane o % V of block o / V; aligned output vectors make this a plain read.
   Expr value = p.acc(p.o % V, p.o / V, n);
-  if (s.activation == Activation::kRelu) value = Halide::max(value, 0.0f);
-  p.output(p.o, n) = value;
+  p.output(p.o, n) = apply_activation(s.activation, s.activation_params, value);
   constrain_dense(p.output.output_buffer(), {s.out, s.n});
   return p;
 }

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "Halide.h"
-#include "backend/halide/conv2d_kernel.h"  // Activation
+#include "backend/halide/activation.h"
 
 namespace kiln::halide {
 
@@ -38,6 +38,7 @@ struct DenseSpec {
   int out = 1;  // output features
   bool has_bias = false;
   Activation activation = Activation::kNone;
+  ActivationParams activation_params;  // only those `activation` uses (activation.h)
 
   double flops() const;  // 2 * n * in * out
   // e.g. "dense_n1_in9216_out4096_bias_relu".

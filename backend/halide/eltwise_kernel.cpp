@@ -24,8 +24,14 @@ double EltwiseSpec::flops() const {
 
 std::string EltwiseSpec::to_string() const {
   std::ostringstream os;
-  os << (op == EltwiseOp::kAdd ? "add" : "relu") << "_n" << n << "_c" << c << "_" << h << "x" << w
-     << (activation == Activation::kRelu ? "_relu" : "") << (blocked ? "" : "_plain");
+  const std::string act = activation_suffix(activation, activation_params);
+  if (op == EltwiseOp::kAdd) {
+    os << "add";
+  } else {
+    os << act.substr(1);  // the suffix without its leading '_' names the op
+  }
+  os << "_n" << n << "_c" << c << "_" << h << "x" << w << (op == EltwiseOp::kAdd ? act : "")
+     << (blocked ? "" : "_plain");
   return os.str();
 }
 
@@ -33,9 +39,9 @@ void validate(const EltwiseSpec& s) {
   if (s.n <= 0 || s.c <= 0 || s.h <= 0 || s.w <= 0) {
     throw std::invalid_argument("EltwiseSpec: sizes must be positive");
   }
-  // One spelling per computation keeps to_string() a unique signature.
-  if (s.op == EltwiseOp::kRelu && s.activation != Activation::kNone) {
-    throw std::invalid_argument("EltwiseSpec: relu takes no activation");
+  validate_activation(s.activation, s.activation_params, "EltwiseSpec");
+  if (s.op == EltwiseOp::kActivation && s.activation == Activation::kNone) {
+    throw std::invalid_argument("EltwiseSpec: a standalone activation needs one (not kNone)");
   }
 }
 
@@ -64,9 +70,10 @@ EltwisePipeline define_eltwise(const EltwiseSpec& s, int block) {
     constrain_dense(p.b, extents);
     value += p.b(at);
   }
-  if (s.op == EltwiseOp::kRelu || s.activation == Activation::kRelu) {
-    value = Halide::max(value, 0.0f);
-  }
+  value = apply_activation(s.activation, s.activation_params, value);
+  // Keeps channel padding zero when the activation would make it non-zero.
+  if (s.blocked && s.c % block != 0 && !activation_keeps_zero(s.activation, s.activation_params))
+    value = Halide::select(p.vars[3] * block + p.vars[0] < s.c, value, 0.0f);
   p.output(p.vars) = value;
   constrain_dense(p.output.output_buffer(), extents);
   return p;

@@ -15,7 +15,9 @@ void lower_dense(LoweringContext& cx, const Node& n) {
   s.in = static_cast<int>(w.dim(1));
   s.out = static_cast<int>(w.dim(0));
   s.has_bias = n.num_inputs() > 2;
-  s.activation = n.string_attr("activation") == "relu" ? Activation::kRelu : Activation::kNone;
+  const ActivationFn act = fused_activation(n);
+  s.activation = kernel_activation(act);
+  s.activation_params = kernel_activation_params(act);
   const int V = cx.block();
   std::vector<float> packed(packed_dense_weights_size(s.out, s.in, V));
   pack_dense_weights(cx.weight_values(*n.input(1)).ptr(), s.out, s.in, V, packed.data());
@@ -30,10 +32,10 @@ void lower_dense(LoweringContext& cx, const Node& n) {
   int out = cx.add_tensor(n.name(), plain_extents(n.type()));
   args.push_back(out);
   int k = cx.kernel("dense", s, define_dense, compile_dense_module);
-  cx.add_step(k, std::move(args), cx.layers_of(n),
-              "dense " + std::to_string(s.in) + "->" + std::to_string(s.out) +
-                  (s.activation == Activation::kRelu ? " +relu" : ""),
-              s.flops());
+  cx.add_step(
+      k, std::move(args), cx.layers_of(n),
+      "dense " + std::to_string(s.in) + "->" + std::to_string(s.out) + activation_description(act),
+      s.flops());
   cx.set_value(n, out, Layout::plain);
 }
 

@@ -27,7 +27,9 @@ Conv2dSpec conv_spec(const Node& n) {
   s.groups = static_cast<int>(n.int_attr("groups"));
   s.has_bias = n.num_inputs() > 2;
   s.has_residual = n.num_inputs() > 3;
-  s.activation = n.string_attr("activation") == "relu" ? Activation::kRelu : Activation::kNone;
+  const ActivationFn act = fused_activation(n);
+  s.activation = kernel_activation(act);
+  s.activation_params = kernel_activation_params(act);
   return s;
 }
 
@@ -65,8 +67,7 @@ void lower_conv2d(LoweringContext& cx, const Node& n) {
                      std::to_string(s.sh) + " " + std::to_string(s.c) + "->" + std::to_string(s.k) +
                      " " + std::to_string(s.h) + "x" + std::to_string(s.w) +
                      (s.groups > 1 ? " g" + std::to_string(s.groups) : "") +
-                     (s.has_residual ? " +res" : "") +
-                     (s.activation == Activation::kRelu ? " +relu" : "");
+                     (s.has_residual ? " +res" : "") + activation_description(fused_activation(n));
   emit_conv(cx, n, s, w.ptr(), bias, cx.value(*n.input(0), Layout::blocked), residual, desc);
 }
 

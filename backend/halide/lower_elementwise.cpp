@@ -1,4 +1,5 @@
-// relu and add that fusion left standalone.
+// add and the activations (relu, clip, leaky_relu, sigmoid) that fusion left
+// standalone, and the IR -> kernel activation conversion every lowering uses.
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/eltwise_kernel.h"
 #include "backend/halide/lower_ops.h"
@@ -21,6 +22,33 @@ std::vector<int> as_nchw(const TensorType& t) {
 
 }  // namespace
 
+Activation kernel_activation(const ActivationFn& f) {
+  switch (f.kind) {
+    case ActivationKind::none:
+      return Activation::kNone;
+    case ActivationKind::relu:
+      return Activation::kRelu;
+    case ActivationKind::clip:
+      return Activation::kClip;
+    case ActivationKind::leaky_relu:
+      return Activation::kLeakyRelu;
+    case ActivationKind::sigmoid:
+      return Activation::kSigmoid;
+  }
+  return Activation::kNone;
+}
+
+ActivationParams kernel_activation_params(const ActivationFn& f) {
+  ActivationParams p;
+  if (f.kind == ActivationKind::clip) p.min = float(f.min), p.max = float(f.max);
+  if (f.kind == ActivationKind::leaky_relu) p.alpha = float(f.alpha);
+  return p;
+}
+
+std::string activation_description(const ActivationFn& f) {
+  return f.kind == ActivationKind::none ? "" : std::string(" +") + f.name();
+}
+
 void lower_eltwise(LoweringContext& cx, const Node& n) {
   const TensorType& t = n.type();
   bool add = n.is("add");
@@ -29,7 +57,12 @@ void lower_eltwise(LoweringContext& cx, const Node& n) {
                           n.input(1)->type().str() + ") has no Halide kernel");
   std::vector<int> d = as_nchw(t);
   EltwiseSpec s;
-  s.op = add ? EltwiseOp::kAdd : EltwiseOp::kRelu;
+  s.op = add ? EltwiseOp::kAdd : EltwiseOp::kActivation;
+  if (!add) {
+    const ActivationFn f = *activation_of_op(n);
+    s.activation = kernel_activation(f);
+    s.activation_params = kernel_activation_params(f);
+  }
   s.n = d[0], s.c = d[1], s.h = d[2], s.w = d[3];
   s.blocked = t.rank() == 4;
   Layout layout = s.blocked ? Layout::blocked : Layout::plain;

@@ -15,13 +15,22 @@ using Lowering = void (*)(LoweringContext&, const Node&);
 
 const std::map<std::string, Lowering>& lowerings() {
   static const std::map<std::string, Lowering> table = {
-      {"conv2d", lower_conv2d},       {"batch_norm", lower_batch_norm},
-      {"max_pool2d", lower_pool2d},   {"avg_pool2d", lower_pool2d},
+      {"conv2d", lower_conv2d},
+      {"batch_norm", lower_batch_norm},
+      {"max_pool2d", lower_pool2d},
+      {"avg_pool2d", lower_pool2d},
       {"global_avg_pool", lower_global_avg_pool},
-      {"lrn", lower_lrn},             {"relu", lower_eltwise},
-      {"add", lower_eltwise},         {"dense", lower_dense},
-      {"softmax", lower_softmax},     {"flatten", lower_view},
-      {"reshape", lower_view},        {"dropout", lower_view},
+      {"lrn", lower_lrn},
+      {"relu", lower_eltwise},
+      {"clip", lower_eltwise},
+      {"leaky_relu", lower_eltwise},
+      {"sigmoid", lower_eltwise},
+      {"add", lower_eltwise},
+      {"dense", lower_dense},
+      {"softmax", lower_softmax},
+      {"flatten", lower_view},
+      {"reshape", lower_view},
+      {"dropout", lower_view},
       {"concat", lower_concat},
   };
   return table;
@@ -30,9 +39,9 @@ const std::map<std::string, Lowering>& lowerings() {
 // Ops whose kernel writes a dense blocked tensor it allocates itself, so that
 // the tensor can instead be a slice of a concat's output.
 bool writes_own_blocked_output(const Node& n) {
-  static const std::set<std::string> ops = {"conv2d",     "batch_norm", "max_pool2d",
-                                            "avg_pool2d", "lrn",        "relu",
-                                            "add"};
+  static const std::set<std::string> ops = {"conv2d",  "batch_norm", "max_pool2d", "avg_pool2d",
+                                            "lrn",     "relu",       "clip",       "leaky_relu",
+                                            "sigmoid", "add"};
   return ops.count(n.op()) != 0 && n.type().rank() == 4;
 }
 

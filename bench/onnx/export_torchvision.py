@@ -17,8 +17,9 @@ import numpy as np
 import torch
 import torchvision
 
+# mobilenet_v2's ReLU6 layers export as Clip with constant bounds.
 MODELS = ("alexnet", "vgg16", "googlenet", "resnet18", "resnet50", "squeezenet1_0",
-          "squeezenet1_1")
+          "squeezenet1_1", "mobilenet_v2")
 
 
 def build(name):

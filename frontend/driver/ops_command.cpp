@@ -32,7 +32,8 @@ std::string operand_signature(const OpDef& d) {
 }
 
 std::string default_text(const AttrSpec& a) {
-  return a.default_value ? a.default_value->str() : "required";
+  if (a.default_value) return a.default_value->str();
+  return a.optional ? "optional" : "required";
 }
 
 void print_op(const OpDef& d) {
@@ -51,7 +52,7 @@ nlohmann::ordered_json op_json(const OpDef& d) {
     attrs.push_back({{"name", a.name},
                      {"kind", attr_kind_name(a.kind)},
                      {"default", a.default_value ? attr_to_json(*a.default_value) : nullptr},
-                     {"required", !a.default_value},
+                     {"required", a.required()},
                      {"doc", a.doc}});
   return {{"name", d.name},
           {"summary", d.summary},

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "frontend/onnx/export_context.h"
+#include "ir/activation.h"
 
 namespace kiln::onnx_io {
 
@@ -14,20 +15,52 @@ std::vector<std::string> operand_names(const Node& n, size_t count) {
   return names;
 }
 
-// The fused tail of conv2d/dense: `+ residual` then relu. The last node
-// written takes the Kiln node's name; the ones before it get helper names.
+// One ONNX node computing `a` (not none) of `input` into `output`. Clip's
+// bounds are inputs since opset 11; they become initializers named after
+// the output.
+void emit_activation(ExportContext& ctx, const ActivationFn& a, const std::string& input,
+                     const std::string& output) {
+  switch (a.kind) {
+    case ActivationKind::relu:
+      ctx.add_node("Relu", {input}, output);
+      return;
+    case ActivationKind::clip: {
+      const std::string lo = ctx.add_float_scalar(output + "/min", static_cast<float>(a.min));
+      const std::string hi = ctx.add_float_scalar(output + "/max", static_cast<float>(a.max));
+      ctx.add_node("Clip", {input, lo, hi}, output);
+      return;
+    }
+    case ActivationKind::leaky_relu:
+      set_attr(ctx.add_node("LeakyRelu", {input}, output), "alpha", a.alpha);
+      return;
+    case ActivationKind::sigmoid:
+      ctx.add_node("Sigmoid", {input}, output);
+      return;
+    case ActivationKind::none:
+      break;
+  }
+  throw Error("no ONNX node for activation \"" + std::string(a.name()) + "\"");
+}
+
+void export_activation(ExportContext& ctx, const Node& n) {
+  emit_activation(ctx, *activation_of_op(n), n.input(0)->name(), n.name());
+}
+
+// The fused tail of conv2d/dense: `+ residual` then the activation. The last
+// node written takes the Kiln node's name; the ones before it get helper names.
 void emit_fused(ExportContext& ctx, const Node& n, const std::string& op_type,
                 const std::vector<std::string>& inputs,
                 const std::function<void(onnx::NodeProto&)>& set_attrs, const Node* residual) {
-  const bool relu = n.string_attr("activation") == "relu";
-  std::string value = residual || relu ? ctx.helper_name(n.name() + "/" + op_type) : n.name();
+  const ActivationFn act = fused_activation(n);
+  const bool has_act = act.kind != ActivationKind::none;
+  std::string value = residual || has_act ? ctx.helper_name(n.name() + "/" + op_type) : n.name();
   set_attrs(ctx.add_node(op_type, inputs, value));
   if (residual) {
-    const std::string sum = relu ? ctx.helper_name(n.name() + "/add") : n.name();
+    const std::string sum = has_act ? ctx.helper_name(n.name() + "/add") : n.name();
     ctx.add_node("Add", {value, residual->name()}, sum);
     value = sum;
   }
-  if (relu) ctx.add_node("Relu", {value}, n.name());
+  if (has_act) emit_activation(ctx, act, value, n.name());
 }
 
 void export_conv2d(ExportContext& ctx, const Node& n) {
@@ -104,7 +137,10 @@ const std::map<std::string, Emitter>& emitters() {
       {"max_pool2d", std::bind(export_pool, _1, _2, "MaxPool")},
       {"avg_pool2d", std::bind(export_pool, _1, _2, "AveragePool")},
       {"global_avg_pool", std::bind(export_simple, _1, _2, "GlobalAveragePool", false)},
-      {"relu", std::bind(export_simple, _1, _2, "Relu", false)},
+      {"relu", export_activation},
+      {"clip", export_activation},
+      {"leaky_relu", export_activation},
+      {"sigmoid", export_activation},
       {"add", std::bind(export_simple, _1, _2, "Add", false)},
       {"concat", std::bind(export_simple, _1, _2, "Concat", true)},
       {"flatten", std::bind(export_simple, _1, _2, "Flatten", true)},

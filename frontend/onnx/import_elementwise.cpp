@@ -1,14 +1,8 @@
-// Relu, Add, Sum (a chain of adds), Dropout and Identity.
+// Add, Sum (a chain of adds), Dropout and Identity.
 #include "frontend/onnx/import_ops.h"
 #include "frontend/onnx/onnx_tensor.h"
 
 namespace kiln::onnx_io {
-
-void convert_relu(ImportContext& ctx, const onnx::NodeProto& n) {
-  NodeAttrs(n).allow_only({});
-  ctx.define(n.output(0),
-             ctx.builder().relu(ctx.fresh_name(n.output(0)), ctx.tensor(operand(n, 0))));
-}
 
 void convert_add(ImportContext& ctx, const onnx::NodeProto& n) {
   NodeAttrs a(n);

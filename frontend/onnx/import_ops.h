@@ -26,8 +26,12 @@ void convert_pad(ImportContext& ctx, const onnx::NodeProto& n);
 // import_dense.cpp
 void convert_gemm(ImportContext& ctx, const onnx::NodeProto& n);
 void convert_matmul(ImportContext& ctx, const onnx::NodeProto& n);
-// import_elementwise.cpp
+// import_activation.cpp
 void convert_relu(ImportContext& ctx, const onnx::NodeProto& n);
+void convert_clip(ImportContext& ctx, const onnx::NodeProto& n);
+void convert_leaky_relu(ImportContext& ctx, const onnx::NodeProto& n);
+void convert_sigmoid(ImportContext& ctx, const onnx::NodeProto& n);
+// import_elementwise.cpp
 void convert_add(ImportContext& ctx, const onnx::NodeProto& n);
 void convert_sum(ImportContext& ctx, const onnx::NodeProto& n);
 void convert_dropout(ImportContext& ctx, const onnx::NodeProto& n);

@@ -32,8 +32,7 @@ static TensorType infer_conv2d(const Node& n) {
   }
   if (n.num_inputs() > 3 && operand_type(n, 3) != out)
     fail("residual %" + n.input(3)->name() + " must be " + out.str() + ", got " + n.input(3)->type().str());
-  if (!is_known_activation(n.string_attr("activation")))
-    fail("unknown activation \"" + n.string_attr("activation") + "\" (known: " + activation_list() + ")");
+  check_fused_activation(n);
   return out;
 }
 
@@ -55,8 +54,8 @@ void register_conv2d(std::vector<OpDef>& ops) {
       {"pad", AttrKind::Ints, Attr(std::vector<int64_t>{0, 0, 0, 0}), "[top, left, bottom, right]"},
       {"dilation", AttrKind::Ints, Attr(std::vector<int64_t>{1, 1}), "[dh, dw]"},
       {"groups", AttrKind::Int, Attr(int64_t{1}), "channel groups"},
-      {"activation", AttrKind::String, Attr("none"), "fused activation: none or relu"},
   };
+  add_fused_activation_attrs(d.attrs);
   d.infer = infer_conv2d;
   d.flops = conv2d_flops;
   ops.push_back(d);

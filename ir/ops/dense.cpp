@@ -13,8 +13,7 @@ static TensorType infer_dense(const Node& n) {
   if (n.num_inputs() > 2 && operand_type(n, 2).dims != std::vector<int64_t>{w.dim(0)})
     fail("bias %" + n.input(2)->name() + " must be f32[" + std::to_string(w.dim(0)) + "], got " +
          n.input(2)->type().str());
-  if (!is_known_activation(n.string_attr("activation")))
-    fail("unknown activation \"" + n.string_attr("activation") + "\" (known: " + activation_list() + ")");
+  check_fused_activation(n);
   return TensorType({x.dim(0), w.dim(0)});
 }
 
@@ -24,7 +23,7 @@ void register_dense(std::vector<OpDef>& ops) {
   d.summary = "Fully connected layer with optional bias and fused activation";
   d.operand_names = {"x", "weight", "bias"};
   d.min_inputs = 2;
-  d.attrs = {{"activation", AttrKind::String, Attr("none"), "fused activation: none or relu"}};
+  add_fused_activation_attrs(d.attrs);
   d.infer = infer_dense;
   d.flops = [](const Node& n) { return 2 * n.type().num_elements() * n.input(1)->type().dim(1); };
   ops.push_back(d);

@@ -1,5 +1,6 @@
-// Elementwise ops: relu, add (with numpy-style broadcasting) and dropout
-// (identity at inference; strip-training removes it).
+// Elementwise ops: add (with numpy-style broadcasting) and dropout (identity
+// at inference; strip-training removes it). The activations are in
+// activation_ops.cpp.
 #include <algorithm>
 
 #include "ir/ops/op_helpers.h"
@@ -28,15 +29,6 @@ static TensorType infer_add(const Node& n) {
 static int64_t one_per_element(const Node& n) { return n.type().num_elements(); }
 
 void register_elementwise_ops(std::vector<OpDef>& ops) {
-  OpDef relu;
-  relu.name = "relu";
-  relu.summary = "max(x, 0)";
-  relu.operand_names = {"x"};
-  relu.min_inputs = 1;
-  relu.infer = same_as_input;
-  relu.flops = one_per_element;
-  ops.push_back(relu);
-
   OpDef add;
   add.name = "add";
   add.summary = "Elementwise sum with numpy broadcasting";

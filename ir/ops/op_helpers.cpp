@@ -41,18 +41,4 @@ int64_t window_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t p
   return out;
 }
 
-const char* const kActivations[] = {"none", "relu"};
-
-bool is_known_activation(const std::string& a) {
-  for (const char* k : kActivations)
-    if (a == k) return true;
-  return false;
-}
-
-std::string activation_list() {
-  std::string s;
-  for (const char* k : kActivations) s += (s.empty() ? "" : ", ") + std::string("\"") + k + "\"";
-  return s;
-}
-
 }  // namespace kiln::ops

@@ -15,6 +15,7 @@ void register_conv2d(std::vector<OpDef>& ops);
 void register_dense(std::vector<OpDef>& ops);
 void register_batch_norm(std::vector<OpDef>& ops);
 void register_elementwise_ops(std::vector<OpDef>& ops);
+void register_activation_ops(std::vector<OpDef>& ops);
 void register_lrn(std::vector<OpDef>& ops);
 void register_pooling_ops(std::vector<OpDef>& ops);
 void register_concat(std::vector<OpDef>& ops);
@@ -38,9 +39,11 @@ int normalize_axis(int64_t axis, int rank, const char* what = "axis");
 int64_t window_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad_lo,
                            int64_t pad_hi, int64_t dilation, bool ceil_mode);
 
-// The "activation" attribute carried by conv2d and dense after fusion.
-extern const char* const kActivations[];
-bool is_known_activation(const std::string& a);
-std::string activation_list();
+// The epilogue attributes of conv2d and dense (ir/activation.h): `activation`
+// and the optional parameters of the activations that have any.
+void add_fused_activation_attrs(std::vector<AttrSpec>& attrs);
+// Fails unless `activation` names a known activation and exactly its
+// parameters are present, with valid values.
+void check_fused_activation(const Node& n);
 
 }  // namespace kiln::ops

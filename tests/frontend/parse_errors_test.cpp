@@ -81,9 +81,10 @@ TEST(ParseErrors, WrongAttributeType) {
 }
 
 TEST(ParseErrors, UnknownAndMissingAttributes) {
-  EXPECT_EQ(error_of(edited("stride = [1, 1]", "strides = [1, 1]")),
-            "m.kir:4:3: error: %c1: conv2d has no attribute 'strides' (it has: kernel, stride, pad, "
-            "dilation, groups, activation)");
+  EXPECT_EQ(
+      error_of(edited("stride = [1, 1]", "strides = [1, 1]")),
+      "m.kir:4:3: error: %c1: conv2d has no attribute 'strides' (it has: kernel, stride, pad, "
+      "dilation, groups, activation, min, max, alpha)");
   EXPECT_EQ(error_of(edited("{kernel = [3, 3], ", "{")),
             "m.kir:4:3: error: %c1: conv2d needs attribute 'kernel' (int list)");
   EXPECT_EQ(error_of(edited("stride = [1, 1]", "stride = [1, 1], stride = [2, 2]")),

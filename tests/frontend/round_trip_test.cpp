@@ -38,6 +38,30 @@ TEST(RoundTrip, EverySyntaxForm) {
   EXPECT_EQ(print_graph(*g), kEverySyntax);
 }
 
+// The activation ops and their fused forms: a layer carries the parameters
+// of its activation and no others.
+const char* kActivations = R"(graph @activations {
+  %data = input() : f32[1,4,6,6]
+  %c.weight = weight() : f32[4,4,1,1]
+  %c.bias = weight() : f32[4]
+  %relu6 = conv2d(%data, %c.weight, %c.bias) {kernel = [1, 1], activation = "clip", min = 0.0, max = 6.0} : f32[1,4,6,6]
+  %leaky = conv2d(%relu6, %c.weight, %c.bias, %relu6) {kernel = [1, 1], activation = "leaky_relu", alpha = 0.01} : f32[1,4,6,6]
+  %sig = conv2d(%leaky, %c.weight) {kernel = [1, 1], activation = "sigmoid"} : f32[1,4,6,6]
+  %lo = clip(%sig) {min = -inf, max = 0.5} : f32[1,4,6,6]
+  %lr = leaky_relu(%lo) {alpha = 0.2} : f32[1,4,6,6]
+  %s = sigmoid(%lr) : f32[1,4,6,6]
+  %f = flatten(%s) : f32[1,144]
+  %fc.weight = weight() : f32[3,144]
+  %fc = dense(%f, %fc.weight) {activation = "clip", min = -1.0, max = 1.0} : f32[1,3]
+  output %fc
+}
+)";
+
+TEST(RoundTrip, ActivationOpsAndFusedActivations) {
+  auto g = parse_graph(kActivations, "act.kir");
+  EXPECT_EQ(print_graph(*g), kActivations);
+}
+
 TEST(RoundTrip, ParsedValuesAreTyped) {
   auto g = parse_graph(kEverySyntax, "every.kir");
   const Node* c1 = g->find("c1");

@@ -40,6 +40,23 @@ Tensors random_tensors(const Conv2dSpec& s, unsigned seed) {
   return t;
 }
 
+// The activations written out by hand.
+double naive_activation(Activation a, const ActivationParams& p, double x) {
+  switch (a) {
+    case Activation::kNone:
+      return x;
+    case Activation::kRelu:
+      return std::max(x, 0.0);
+    case Activation::kClip:
+      return std::min(std::max(x, double(p.min)), double(p.max));
+    case Activation::kLeakyRelu:
+      return x < 0 ? p.alpha * x : x;
+    case Activation::kSigmoid:
+      return 1.0 / (1.0 + std::exp(-x));
+  }
+  return x;
+}
+
 // The textbook definition, accumulated in double: the oracle for every kernel.
 Halide::Buffer<float> reference_conv2d(const Conv2dSpec& s, const Tensors& t) {
   const int cg = s.c / s.groups, kg = s.k / s.groups;
@@ -57,8 +74,7 @@ Halide::Buffer<float> reference_conv2d(const Conv2dSpec& s, const Tensors& t) {
       }
     }
     if (s.has_residual) acc += t.residual(x, y, k, n);
-    if (s.activation == Activation::kRelu) acc = std::max(acc, 0.0);
-    out(x, y, k, n) = float(acc);
+    out(x, y, k, n) = float(naive_activation(s.activation, s.activation_params, acc));
   });
   return out;
 }
@@ -121,6 +137,25 @@ Conv2dSpec residual_relu(Conv2dSpec s) {
   return s;
 }
 
+// ReLU6 with a bias; clip bounds from (lo, hi).
+Conv2dSpec bias_clip(Conv2dSpec s, float lo, float hi) {
+  s.has_bias = true;
+  s.activation = Activation::kClip;
+  s.activation_params.min = lo, s.activation_params.max = hi;
+  return s;
+}
+
+Conv2dSpec leaky(Conv2dSpec s, float alpha) {
+  s.activation = Activation::kLeakyRelu;
+  s.activation_params.alpha = alpha;
+  return s;
+}
+
+Conv2dSpec sigmoid(Conv2dSpec s) {
+  s.activation = Activation::kSigmoid;
+  return s;
+}
+
 struct Case {
   std::string name;
   Conv2dSpec spec;
@@ -153,6 +188,12 @@ std::vector<Case> host_cases() {
       {"late_layer_7x7_k512", residual_relu(make_spec(2, 32, 7, 7, 512, 3, 3, 1, {1, 1, 1, 1})),
        ""},
       {"late_layer_7x7_c20", make_spec(1, 20, 7, 7, 512, 1, 1, 1, {0, 0, 0, 0}), ""},
+      {"k3_bias_relu6", bias_clip(make_spec(1, 16, 9, 11, 32, 3, 3, 1, {1, 1, 1, 1}), 0, 0.5f), ""},
+      {"k3_s2_raised_clip_k20",
+       bias_clip(make_spec(1, 3, 10, 9, 20, 3, 3, 2, {0, 1, 1, 0}), 0.1f, 0.4f), ""},
+      {"batch3_residual_leaky",
+       leaky(residual_relu(make_spec(3, 5, 6, 6, 7, 3, 3, 1, {1, 1, 1, 1})), 0.1f), ""},
+      {"pointwise_sigmoid_k20", sigmoid(make_spec(1, 20, 7, 5, 20, 1, 1, 1, {0, 0, 0, 0})), ""},
   };
 }
 
@@ -161,7 +202,8 @@ std::vector<Case> avx2_cases() {
   for (const Case& c : host_cases()) {
     for (const char* name :
          {"k3_odd_bias_relu", "k3_s2_asym_pad_c3", "k11_s4_alexnet", "groups2_unaligned",
-          "depthwise_c20", "batch3_residual_relu", "k3_c64_batch2", "late_layer_7x7_k512"}) {
+          "depthwise_c20", "batch3_residual_relu", "k3_c64_batch2", "late_layer_7x7_k512",
+          "k3_s2_raised_clip_k20", "batch3_residual_leaky", "pointwise_sigmoid_k20"}) {
       if (c.name == name) cases.push_back({"avx2_" + c.name, c.spec, kAvx2Target});
     }
   }
@@ -249,6 +291,39 @@ TEST(Conv2dSpec, ToStringIsAnUnambiguousKey) {
   EXPECT_NE(a.to_string(), b.to_string());
   EXPECT_EQ(bias_relu(make_spec(1, 64, 56, 56, 64, 3, 3, 1, {1, 1, 1, 1})).to_string(),
             "n1_c64_56x56_k64_3x3_s1x1_p1x1x1x1_d1x1_g1_bias_relu");
+}
+
+// 20 output channels leave pad lanes in the last block; sigmoid(0) = 0.5 must not reach them.
+TEST(Conv2dKernel, SigmoidKeepsOutputPadLanesZero) {
+  const Conv2dSpec s = sigmoid(make_spec(1, 20, 4, 4, 20, 1, 1, 1, {0, 0, 0, 0}));
+  Conv2dKernel kernel(s);
+  const Tensors t = random_tensors(s, 7);
+  Conv2dArgs args;
+  args.input = nchw_to_blocked(t.input, kernel.block());
+  args.weights = repack_weights_oihw(t.weights, kernel.block());
+  Halide::Buffer<float> out = kernel.make_output();
+  out.fill(1.0f);
+  kernel.run(args, out);
+  int nonzero_pad = 0;
+  out.for_each_element([&](int v, int, int, int kb, int) {
+    if (kb * kernel.block() + v >= s.k && out(v, 0, 0, kb, 0) != 0.0f) ++nonzero_pad;
+  });
+  EXPECT_EQ(nonzero_pad, 0);
+}
+
+// Activation parameters are part of the key, exactly: the nearest floats differ.
+TEST(Conv2dSpec, ToStringSpellsActivationParameters) {
+  const Conv2dSpec base = make_spec(1, 64, 56, 56, 64, 3, 3, 1, {1, 1, 1, 1});
+  EXPECT_EQ(bias_clip(base, 0, 6).to_string(),
+            "n1_c64_56x56_k64_3x3_s1x1_p1x1x1x1_d1x1_g1_bias_clip0_6");
+  EXPECT_EQ(leaky(base, 0.01f).to_string(), "n1_c64_56x56_k64_3x3_s1x1_p1x1x1x1_d1x1_g1_leaky0p01");
+  EXPECT_EQ(sigmoid(base).to_string(), "n1_c64_56x56_k64_3x3_s1x1_p1x1x1x1_d1x1_g1_sigmoid");
+  EXPECT_NE(bias_clip(base, 0, 6).to_string(),
+            bias_clip(base, 0, std::nextafter(6.0f, 7.0f)).to_string());
+  EXPECT_NE(bias_clip(base, -1, 1).to_string(), bias_clip(base, 1, 1).to_string());
+  Conv2dSpec stray = base;
+  stray.activation_params.alpha = 0.5f;  // no leaky_relu to use it
+  EXPECT_THROW(validate(stray), std::invalid_argument);
 }
 
 TEST(Conv2dSpec, CountsFlopsAndOutputShape) {

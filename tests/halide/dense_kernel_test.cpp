@@ -25,12 +25,31 @@ Halide::Buffer<float> random_buffer(std::vector<int> extents, unsigned seed) {
   return buf;
 }
 
-DenseSpec spec(int n, int in, int out, bool bias, Activation act) {
+DenseSpec spec(int n, int in, int out, bool bias, Activation act, ActivationParams params = {}) {
   DenseSpec s;
   s.n = n, s.in = in, s.out = out;
   s.has_bias = bias;
   s.activation = act;
+  s.activation_params = params;
   return s;
+}
+
+// The activations written out by hand.
+double naive_activation(const DenseSpec& s, double x) {
+  const ActivationParams& p = s.activation_params;
+  switch (s.activation) {
+    case Activation::kNone:
+      return x;
+    case Activation::kRelu:
+      return std::max(x, 0.0);
+    case Activation::kClip:
+      return std::min(std::max(x, double(p.min)), double(p.max));
+    case Activation::kLeakyRelu:
+      return x < 0 ? p.alpha * x : x;
+    case Activation::kSigmoid:
+      return 1.0 / (1.0 + std::exp(-x));
+  }
+  return x;
 }
 
 void expect_matches_naive(DenseKernel& kernel) {
@@ -48,7 +67,7 @@ void expect_matches_naive(DenseKernel& kernel) {
     for (int o = 0; o < s.out; ++o) {
       double acc = s.has_bias ? b(o) : 0.0;
       for (int i = 0; i < s.in; ++i) acc += double(x(i, n)) * w(i, o);
-      if (s.activation == Activation::kRelu) acc = std::max(acc, 0.0);
+      acc = naive_activation(s, acc);
       ASSERT_NEAR(out(o, n), acc, 1e-5 * std::max(1.0, std::abs(acc)))
           << s.to_string() << " o=" << o << " n=" << n;
     }
@@ -90,6 +109,21 @@ TEST(DenseKernel, NoBiasBatch1Avx2RejectsABias) {
   args.bias = random_buffer({40}, 3);
   Halide::Buffer<float> out = kernel.make_output();
   EXPECT_THROW(kernel.run(args, out), std::invalid_argument);
+}
+
+TEST(DenseKernel, ClipLeakySigmoidHostAndAvx2) {
+  ActivationParams clip, slope;
+  clip.min = -0.5f, clip.max = 0.75f;
+  slope.alpha = 0.2f;
+  const Halide::Target host = Halide::get_jit_target_from_environment();
+  DenseKernel clipped(spec(2, 40, 19, true, Activation::kClip, clip), host);
+  expect_matches_naive(clipped);
+  DenseKernel leaky(spec(3, 25, 21, false, Activation::kLeakyRelu, slope),
+                    Halide::Target(kAvx2Target));
+  expect_matches_naive(leaky);
+  DenseKernel sigmoid(spec(1, 30, 10, true, Activation::kSigmoid), host);
+  expect_matches_naive(sigmoid);
+  EXPECT_EQ(clipped.spec().to_string(), "dense_n2_in40_out19_bias_clipm0p5_0p75");
 }
 
 // Five rows in tiles of four: the last row tile shifts inwards and overlaps the first.

@@ -84,10 +84,46 @@ TEST(ShapeInference, ReshapeAndFlatten) {
 }
 
 TEST(ShapeInference, UnknownActivation) {
-  EXPECT_EQ(infer_error("  %w = weight() : f32[6,6,1,1]\n"
-                        "  %c = conv2d(%x, %w) {kernel = [1, 1], activation = \"gelu\"} : f32[1,6,8,8]\n"
-                        "  output %c\n"),
-            "t.kir:4:3: error: %c: unknown activation \"gelu\" (known: \"none\", \"relu\")");
+  EXPECT_EQ(
+      infer_error("  %w = weight() : f32[6,6,1,1]\n"
+                  "  %c = conv2d(%x, %w) {kernel = [1, 1], activation = \"gelu\"} : f32[1,6,8,8]\n"
+                  "  output %c\n"),
+      "t.kir:4:3: error: %c: unknown activation \"gelu\" (known: \"none\", \"relu\", "
+      "\"clip\", \"leaky_relu\", \"sigmoid\")");
+}
+
+// A fused activation's parameters are there exactly when it uses them.
+TEST(ShapeInference, FusedActivationParameters) {
+  auto conv = [](const std::string& attrs) {
+    return infer_error("  %w = weight() : f32[6,6,1,1]\n  %c = conv2d(%x, %w) {kernel = [1, 1], " +
+                       attrs + "} : f32[1,6,8,8]\n  output %c\n");
+  };
+  EXPECT_EQ(conv("activation = \"clip\", min = 0.0, max = 6.0"), "(no error)");
+  EXPECT_EQ(conv("activation = \"clip\", min = 0.0"),
+            "t.kir:4:3: error: %c: activation \"clip\" needs attribute 'max'");
+  EXPECT_EQ(conv("activation = \"relu\", alpha = 0.1"),
+            "t.kir:4:3: error: %c: attribute 'alpha' only applies with activation "
+            "\"leaky_relu\", not \"relu\"");
+  EXPECT_EQ(conv("min = 0.0, max = 6.0"),
+            "t.kir:4:3: error: %c: attribute 'min' only applies with activation \"clip\", not "
+            "\"none\"");
+  EXPECT_EQ(conv("activation = \"leaky_relu\", alpha = inf"),
+            "t.kir:4:3: error: %c: alpha must be finite, got inf");
+  EXPECT_EQ(conv("activation = \"clip\", min = nan, max = 1.0"),
+            "t.kir:4:3: error: %c: clip bounds must be numbers, got min = nan, max = 1.0");
+}
+
+TEST(ShapeInference, ActivationOps) {
+  EXPECT_EQ(infer_error("  %a = clip(%x) {min = 0.0, max = 6.0} : f32[1,6,8,8]\n"
+                        "  %b = leaky_relu(%a) {alpha = 0.1} : f32[1,6,8,8]\n"
+                        "  %c = sigmoid(%b) : f32[1,6,8,8]\n  output %c\n"),
+            "(no error)");
+  EXPECT_EQ(infer_error("  %a = clip(%x) {max = 6.0} : f32[1,6,8,8]\n  output %a\n"),
+            "t.kir:3:3: error: %a: clip needs attribute 'min' (float)");
+  EXPECT_EQ(infer_error("  %a = clip(%x) {min = nan, max = 6.0} : f32[1,6,8,8]\n  output %a\n"),
+            "t.kir:3:3: error: %a: clip bounds must be numbers, got min = nan, max = 6.0");
+  EXPECT_EQ(infer_error("  %a = sigmoid(%x) : f32[1,6,8,9]\n  output %a\n"),
+            "t.kir:3:3: error: %a: declared type f32[1,6,8,9] but sigmoid gives f32[1,6,8,8]");
 }
 
 TEST(ShapeInference, ConstantValueCountMatchesItsType) {

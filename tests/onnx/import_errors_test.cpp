@@ -63,6 +63,18 @@ TEST(OnnxImportErrors, ReportsAttributesDtypesAndOtherDomainsTogether) {
             "unsupported graph inputs: u (dtype UINT8)");
 }
 
+// Kiln's clip holds its bounds as attributes: one computed by the graph
+// cannot be imported, and the error names the node and the bound.
+TEST(OnnxImportErrors, ClipBoundComputedAtRunTimeNamesTheNode) {
+  OnnxModelMaker m(13);
+  m.input("x", {1, 4}).input("hi", {1}).output("y");
+  m.node("Clip", {"x", "", "hi"}, {"y"}, "relu_n");
+  EXPECT_EQ(import_error(m.model()),
+            "model.onnx: cannot import: unsupported ONNX ops: Clip (1 node: relu_n (max 'hi' is "
+            "computed at run time; Kiln needs constant Clip bounds (an initializer or a "
+            "Constant)))");
+}
+
 TEST(OnnxImportErrors, NamesAnUnusedOutputThatIsRead) {
   OnnxModelMaker m(13);
   m.input("x", {2, 3}).output("y").output("mask");

@@ -1,9 +1,12 @@
-// Importer mappings that ONNX's conformance cases do not reach: Pad folding,
+// Importer mappings that ONNX's conformance cases do not reach: Clip's
+// bounds in both opset forms, LeakyRelu's default, Pad folding,
 // MatMul + Add fusion, pre-13 Softmax coercion, naming, shapes of inputs,
 // and the load_model_any entry point.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <utility>
 
 #include "backend/reference/interpreter.h"
 #include "frontend/onnx/model_loader.h"
@@ -153,6 +156,55 @@ TEST(OnnxImport, SoftmaxBeforeOpset13OverTrailingOnesIsOneSoftmax) {
   const ImportedModel im = import_onnx_model(m.model(), "m.onnx");
   EXPECT_NE(only_node(*im.graph, "softmax"), nullptr);
   EXPECT_EQ(only_node(*im.graph, "reshape"), nullptr);
+}
+
+// [min, max] of the one clip the model imports to (NaNs, which equal
+// nothing, when there is none).
+std::pair<double, double> imported_clip_bounds(const onnx::ModelProto& m) {
+  const ImportedModel imported = import_onnx_model(m, "clip.onnx");
+  const Node* clip = only_node(*imported.graph, "clip");
+  if (!clip) return {NAN, NAN};
+  return {clip->float_attr("min"), clip->float_attr("max")};
+}
+
+// Opset 6: bounds are attributes, absent ones are the float range.
+TEST(OnnxImport, ClipBeforeOpset11ReadsAttributes) {
+  OnnxModelMaker m(6);
+  m.input("x", {1, 4}).output("y");
+  set_attr(m.node("Clip", {"x"}, {"y"}), "max", 6.0);
+  const auto [min, max] = imported_clip_bounds(m.model());
+  // The shortest decimal of the f32 limit (import keeps f32 attributes that way).
+  EXPECT_EQ(static_cast<float>(min), std::numeric_limits<float>::lowest());
+  EXPECT_EQ(max, 6.0);
+}
+
+// Opset 11+: bounds are optional constant inputs; a missing one is no bound.
+TEST(OnnxImport, ClipFromOpset11ReadsConstantInputs) {
+  OnnxModelMaker m(13);
+  m.input("x", {1, 4})
+      .output("y")
+      .initializer("lo", Tensor(TensorType(std::vector<int64_t>{}), {-0.5f}));
+  m.node("Clip", {"x", "lo"}, {"y"});
+  EXPECT_EQ(imported_clip_bounds(m.model()),
+            std::make_pair(-0.5, std::numeric_limits<double>::infinity()));
+
+  OnnxModelMaker only_max(12);
+  only_max.input("x", {1, 4})
+      .output("y")
+      .initializer("hi", Tensor(TensorType(std::vector<int64_t>{}), {6.0f}));
+  only_max.node("Clip", {"x", "", "hi"}, {"y"});
+  EXPECT_EQ(imported_clip_bounds(only_max.model()),
+            std::make_pair(-std::numeric_limits<double>::infinity(), 6.0));
+}
+
+TEST(OnnxImport, LeakyReluAlphaDefaultsToOnePercent) {
+  OnnxModelMaker m(13);
+  m.input("x", {1, 4}).output("y");
+  m.node("LeakyRelu", {"x"}, {"y"});
+  const ImportedModel imported = import_onnx_model(m.model(), "leaky.onnx");
+  const Node* leaky = only_node(*imported.graph, "leaky_relu");
+  ASSERT_NE(leaky, nullptr);
+  EXPECT_EQ(leaky->float_attr("alpha"), 0.01);
 }
 
 TEST(OnnxImport, NamesAreSanitisedAndUnique) {

@@ -149,5 +149,36 @@ TEST(Conv2d, ReluWithoutResidual) {
   expect_tensor(y, {1, 1, 1, 3}, {0, 0.5, 6});
 }
 
+// x * 2 = [-4, 0.5, 6, 14] through each fused activation.
+Tensor conv_with(AttrMap activation) {
+  Tensor x = tensor({1, 1, 1, 4}, {-2, 0.25f, 3, 7});
+  Tensor w = tensor({1, 1, 1, 1}, {2});
+  activation.set("kernel", ints({1, 1}));
+  return run_op("conv2d", {x, w}, std::move(activation));
+}
+
+TEST(Conv2d, FusedClip) {
+  expect_tensor(conv_with(attrs({{"activation", "clip"}, {"min", 0.0}, {"max", 6.0}})),
+                {1, 1, 1, 4}, {0, 0.5, 6, 6});
+}
+
+TEST(Conv2d, FusedLeakyRelu) {
+  expect_tensor(conv_with(attrs({{"activation", "leaky_relu"}, {"alpha", 0.25}})), {1, 1, 1, 4},
+                {-1, 0.5, 6, 14});
+}
+
+TEST(Conv2d, FusedSigmoidAfterResidual) {
+  // -x + 0.5 + residual = [0.5, 3.5, -1.5, 1.5] as in ResidualAddedBeforeRelu, then the
+  // sigmoid: 1/(1+e^-0.5) = 0.622459331202, 1/(1+e^-3.5) = 0.970687769249,
+  // 1/(1+e^1.5) = 0.182425523806, 1/(1+e^-1.5) = 0.817574476194.
+  Tensor x = tensor({1, 1, 2, 2}, {1, 2, 3, 4});
+  Tensor w = tensor({1, 1, 1, 1}, {-1});
+  Tensor b = tensor({1}, {0.5f});
+  Tensor r = tensor({1, 1, 2, 2}, {1, 5, 1, 5});
+  Tensor y =
+      run_op("conv2d", {x, w, b, r}, attrs({{"kernel", ints({1, 1})}, {"activation", "sigmoid"}}));
+  expect_tensor(y, {1, 1, 2, 2}, {0.622459331202, 0.970687769249, 0.182425523806, 0.817574476194});
+}
+
 }  // namespace
 }  // namespace kiln::reference::testing

@@ -30,5 +30,18 @@ TEST(Dense, BiasRelu) {
   expect_tensor(y, {2, 2}, {1, 0, 1, 2.5});
 }
 
+// Bias output [[1, -2], [1, 2.5]] through the other activations.
+TEST(Dense, BiasClipLeakySigmoid) {
+  expect_tensor(run_op("dense", {x(), w(), b()},
+                       attrs({{"activation", "clip"}, {"min", -1.0}, {"max", 2.0}})),
+                {2, 2}, {1, -1, 1, 2});
+  expect_tensor(
+      run_op("dense", {x(), w(), b()}, attrs({{"activation", "leaky_relu"}, {"alpha", 0.5}})),
+      {2, 2}, {1, -1, 1, 2.5});
+  // 1/(1+e^-1) = 0.731058578630, 1/(1+e^2) = 0.119202922022, 1/(1+e^-2.5) = 0.924141819979.
+  expect_tensor(run_op("dense", {x(), w(), b()}, attrs({{"activation", "sigmoid"}})), {2, 2},
+                {0.731058578630, 0.119202922022, 0.731058578630, 0.924141819979});
+}
+
 }  // namespace
 }  // namespace kiln::reference::testing

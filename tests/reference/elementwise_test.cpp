@@ -1,4 +1,5 @@
-// relu, add (numpy broadcasting) and dropout.
+// The activations (relu, clip, leaky_relu, sigmoid), add (numpy
+// broadcasting) and dropout.
 #include <cmath>
 #include <limits>
 
@@ -15,6 +16,40 @@ TEST(Relu, ClampsNegatives) {
 TEST(Relu, PropagatesNan) {
   Tensor y = run_op("relu", {tensor({1}, {std::numeric_limits<float>::quiet_NaN()})});
   EXPECT_TRUE(std::isnan(y.data[0]));
+}
+
+TEST(Clip, Relu6) {
+  Tensor y = run_op("clip", {tensor({1, 5}, {-3, 0, 2.5f, 6, 7.25f})},
+                    attrs({{"min", 0.0}, {"max", 6.0}}));
+  expect_tensor(y, {1, 5}, {0, 0, 2.5, 6, 6});
+}
+
+TEST(Clip, InfiniteLowerBoundAndNan) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  Tensor y = run_op("clip", {tensor({4}, {-1e30f, -1, 1.5f, nan})},
+                    attrs({{"min", -std::numeric_limits<double>::infinity()}, {"max", 1.0}}));
+  EXPECT_EQ(y.data[0], -1e30f);
+  EXPECT_EQ(y.data[1], -1.0f);
+  EXPECT_EQ(y.data[2], 1.0f);
+  EXPECT_TRUE(std::isnan(y.data[3]));
+}
+
+TEST(Clip, MinAboveMaxGivesMax) {
+  // ONNX and PyTorch: min(max(x, 2), 1) is 1 everywhere.
+  Tensor y = run_op("clip", {tensor({3}, {0, 1.5f, 3})}, attrs({{"min", 2.0}, {"max", 1.0}}));
+  expect_tensor(y, {3}, {1, 1, 1});
+}
+
+TEST(LeakyRelu, ScalesNegativesOnly) {
+  Tensor y = run_op("leaky_relu", {tensor({2, 2}, {-2, 0, 3, -0.5f})}, attrs({{"alpha", 0.1}}));
+  expect_tensor(y, {2, 2}, {-0.2, 0, 3, -0.05});
+}
+
+TEST(Sigmoid, KnownValues) {
+  // 1/(1+e^0) = 0.5; 1/(1+e^-2) = 0.880797077978; 1/(1+e^2) = 0.119202922022;
+  // far out it saturates to exactly 0 and 1 in f32.
+  Tensor y = run_op("sigmoid", {tensor({5}, {0, 2, -2, -200, 200})});
+  expect_tensor(y, {5}, {0.5, 0.880797077978, 0.119202922022, 0, 1});
 }
 
 TEST(Add, SameShape) {

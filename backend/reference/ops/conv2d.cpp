@@ -59,7 +59,7 @@ Tensor conv2d(const Node& n, const Operands& in, const TensorType& out) {
   const Tensor* bias = in.size() > 2 ? in[2] : nullptr;
   const Tensor* residual = in.size() > 3 ? in[3] : nullptr;
   const ConvParams p = conv_params(n, x, w, out);
-  const Activation act = activation_of(n);
+  const ActivationFn act = fused_activation(n);
   Tensor y(out);
   for (int64_t b = 0; b < p.N; ++b) {
     for (int64_t k = 0; k < p.K; ++k) {
@@ -71,7 +71,7 @@ Tensor conv2d(const Node& n, const Operands& in, const TensorType& out) {
           // The residual joins before the activation: that is what
           // fuse-conv-activation folds (conv, add, relu) into.
           if (residual) v += residual->data[at];
-          y.data[at] = static_cast<float>(apply(act, v));
+          y.data[at] = static_cast<float>(act.apply(v));
         }
       }
     }

@@ -1,5 +1,5 @@
-// Elementwise ops: relu, add (numpy broadcasting) and dropout (the identity at
-// inference).
+// Elementwise ops: the activations (relu, clip, leaky_relu, sigmoid), add
+// (numpy broadcasting) and dropout (the identity at inference).
 #include "backend/reference/ops/ref_ops.h"
 
 namespace kiln::reference::ops {
@@ -21,10 +21,12 @@ std::vector<int64_t> broadcast_strides(const std::vector<int64_t>& dims, size_t 
 
 }  // namespace
 
-Tensor relu(const Node&, const Operands& in, const TensorType& out) {
+Tensor activation(const Node& n, const Operands& in, const TensorType& out) {
+  // find_kernel maps only activation ops here, so the optional is engaged.
+  const ActivationFn f = *activation_of_op(n);
   Tensor y(out);
   for (size_t i = 0; i < y.data.size(); ++i)
-    y.data[i] = static_cast<float>(apply(Activation::relu, in[0]->data[i]));
+    y.data[i] = static_cast<float>(f.apply(in[0]->data[i]));
   return y;
 }
 

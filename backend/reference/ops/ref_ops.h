@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ir/activation.h"
 #include "ir/graph.h"
 #include "ir/tensor.h"
 
@@ -28,7 +29,8 @@ Tensor constant(const Node& n, const Operands& in, const TensorType& out);
 Tensor conv2d(const Node& n, const Operands& in, const TensorType& out);
 Tensor dense(const Node& n, const Operands& in, const TensorType& out);
 Tensor batch_norm(const Node& n, const Operands& in, const TensorType& out);
-Tensor relu(const Node& n, const Operands& in, const TensorType& out);
+// relu, clip, leaky_relu and sigmoid: ActivationFn::apply on every element.
+Tensor activation(const Node& n, const Operands& in, const TensorType& out);
 Tensor add(const Node& n, const Operands& in, const TensorType& out);
 Tensor dropout(const Node& n, const Operands& in, const TensorType& out);
 Tensor lrn(const Node& n, const Operands& in, const TensorType& out);
@@ -39,11 +41,6 @@ Tensor concat(const Node& n, const Operands& in, const TensorType& out);
 Tensor flatten(const Node& n, const Operands& in, const TensorType& out);
 Tensor reshape(const Node& n, const Operands& in, const TensorType& out);
 Tensor softmax(const Node& n, const Operands& in, const TensorType& out);
-
-// The fused activation of conv2d and dense.
-enum class Activation { none, relu };
-Activation activation_of(const Node& n);
-double apply(Activation a, double v);
 
 // Product of dims[begin, end).
 int64_t product(const std::vector<int64_t>& dims, size_t begin, size_t end);
