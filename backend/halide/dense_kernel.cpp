@@ -1,7 +1,6 @@
 #include "backend/halide/dense_kernel.h"
 
 #include <algorithm>
-#include <chrono>
 #include <sstream>
 #include <stdexcept>
 
@@ -156,12 +155,8 @@ DensePipeline build_dense(const DenseSpec& spec, const Halide::Target& target) {
 }
 
 DenseKernel::DenseKernel(const DenseSpec& spec, const Halide::Target& target)
-    : pipeline_(build_dense(spec, target)), compiled_(pipeline_.output), target_(target) {
-  const auto start = std::chrono::steady_clock::now();
-  compiled_.compile_jit(target_);
-  compile_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+    : pipeline_(build_dense(spec, target)),
+      jit_(pipeline_.output, target, "dense kernel " + spec.to_string()) {}
 
 Halide::Buffer<float> DenseKernel::make_output() const {
   Halide::Buffer<float> out(pipeline_.spec.out, pipeline_.spec.n);
@@ -182,11 +177,7 @@ void DenseKernel::run(const DenseArgs& args, Halide::Buffer<float>& output) {
   params.set(pipeline_.input, args.input);
   params.set(pipeline_.weights, args.weights);
   if (s.has_bias) params.set(pipeline_.bias, args.bias);
-  try {
-    compiled_.realize(output, target_, params);
-  } catch (const Halide::Error& e) {
-    throw std::runtime_error("dense kernel " + s.to_string() + " failed: " + e.what());
-  }
+  jit_.realize(output, params);
 }
 
 void compile_dense(const DenseSpec& spec, const Halide::Target& target,

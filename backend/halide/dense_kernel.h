@@ -29,6 +29,7 @@
 
 #include "Halide.h"
 #include "backend/halide/activation.h"
+#include "backend/halide/jit_pipeline.h"
 
 namespace kiln::halide {
 
@@ -84,17 +85,15 @@ class DenseKernel {
 
   const DenseSpec& spec() const { return pipeline_.spec; }
   int block() const { return pipeline_.block; }
-  const Halide::Target& target() const { return target_; }
-  double compile_seconds() const { return compile_seconds_; }
+  const Halide::Target& target() const { return jit_.target(); }
+  double compile_seconds() const { return jit_.compile_seconds(); }
 
   Halide::Buffer<float> make_output() const;  // zeroed (out, N)
   void run(const DenseArgs& args, Halide::Buffer<float>& output);
 
  private:
   DensePipeline pipeline_;
-  Halide::Pipeline compiled_;
-  Halide::Target target_;
-  double compile_seconds_ = 0;
+  JitPipeline jit_;
 };
 
 void compile_dense(const DenseSpec& spec, const Halide::Target& target,

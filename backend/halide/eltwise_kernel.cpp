@@ -1,7 +1,6 @@
 #include "backend/halide/eltwise_kernel.h"
 
 #include <algorithm>
-#include <chrono>
 #include <sstream>
 #include <stdexcept>
 
@@ -109,12 +108,8 @@ EltwisePipeline build_eltwise(const EltwiseSpec& spec, const Halide::Target& tar
 }
 
 EltwiseKernel::EltwiseKernel(const EltwiseSpec& spec, const Halide::Target& target)
-    : pipeline_(build_eltwise(spec, target)), compiled_(pipeline_.output), target_(target) {
-  const auto start = std::chrono::steady_clock::now();
-  compiled_.compile_jit(target_);
-  compile_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+    : pipeline_(build_eltwise(spec, target)),
+      jit_(pipeline_.output, target, "eltwise kernel " + spec.to_string()) {}
 
 Halide::Buffer<float> EltwiseKernel::make_output() const {
   Halide::Buffer<float> out(extents_of(pipeline_.spec, pipeline_.block));
@@ -132,11 +127,7 @@ void EltwiseKernel::run(const std::vector<Halide::Buffer<float>>& inputs,
   Halide::ParamMap params;
   params.set(pipeline_.a, inputs[0]);
   if (s.op == EltwiseOp::kAdd) params.set(pipeline_.b, inputs[1]);
-  try {
-    compiled_.realize(output, target_, params);
-  } catch (const Halide::Error& e) {
-    throw std::runtime_error("eltwise kernel " + s.to_string() + " failed: " + e.what());
-  }
+  jit_.realize(output, params);
 }
 
 void compile_eltwise(const EltwiseSpec& spec, const Halide::Target& target,

@@ -21,6 +21,7 @@
 
 #include "Halide.h"
 #include "backend/halide/activation.h"
+#include "backend/halide/jit_pipeline.h"
 
 namespace kiln::halide {
 
@@ -64,8 +65,8 @@ class EltwiseKernel {
 
   const EltwiseSpec& spec() const { return pipeline_.spec; }
   int block() const { return pipeline_.block; }
-  const Halide::Target& target() const { return target_; }
-  double compile_seconds() const { return compile_seconds_; }
+  const Halide::Target& target() const { return jit_.target(); }
+  double compile_seconds() const { return jit_.compile_seconds(); }
 
   // Zeroed buffer of the spec's layout (blocked or plain).
   Halide::Buffer<float> make_output() const;
@@ -74,9 +75,7 @@ class EltwiseKernel {
 
  private:
   EltwisePipeline pipeline_;
-  Halide::Pipeline compiled_;
-  Halide::Target target_;
-  double compile_seconds_ = 0;
+  JitPipeline jit_;
 };
 
 void compile_eltwise(const EltwiseSpec& spec, const Halide::Target& target,
