@@ -99,6 +99,12 @@ std::vector<Halide::Argument> Conv2dPipeline::arguments() const {
   return args;
 }
 
+Expr conv2d_epilogue(const Conv2dSpec& s, Expr value, Expr residual) {
+  if (s.has_residual) value += residual;
+  if (s.activation == Activation::kRelu) value = Halide::max(value, 0.0f);
+  return value;
+}
+
 Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
   validate(s);
   Conv2dPipeline p;
@@ -134,10 +140,7 @@ Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
   p.conv(v, x, y, k, n) +=
       in(c.lane, xin, yin, c.block, n) * p.weights(v, c.in_group, p.r.z, p.r.w, k);
 
-  Expr value = p.conv(v, x, y, k, n);
-  if (s.has_residual) value += p.residual(v, x, y, k, n);
-  if (s.activation == Activation::kRelu) value = Halide::max(value, 0.0f);
-  p.output(v, x, y, k, n) = value;
+  p.output(v, x, y, k, n) = conv2d_epilogue(s, p.conv(v, x, y, k, n), p.residual(v, x, y, k, n));
   constrain_dense(p.output.output_buffer(), out_extents);
   return p;
 }

@@ -82,6 +82,10 @@ struct Conv2dPipeline {
   std::vector<Halide::Argument> arguments() const;
 };
 
+// The fused epilogue after the convolution sum (bias included): + residual when the spec has
+// one, then the activation. Every conv2d algorithm (direct, Winograd) ends with it.
+Halide::Expr conv2d_epilogue(const Conv2dSpec& spec, Halide::Expr value, Halide::Expr residual);
+
 // Builds the algorithm for `spec` with channel block `block`; validates the spec.
 Conv2dPipeline define_conv2d(const Conv2dSpec& spec, int block);
 
