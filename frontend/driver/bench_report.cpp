@@ -125,11 +125,11 @@ void print_summary(const BenchReport& r, std::FILE* out) {
 }
 
 void print_layer_table(const BenchReport& r, std::FILE* out) {
-  fmt::print(out, "\n{:>4}  {:<16} {:<52} {:<36} {:>9} {:>8} {:>6} {:>6}  {}\n", "#", "op",
+  fmt::print(out, "\n{:>4}  {:<16} {:<60} {:<36} {:>9} {:>8} {:>6} {:>6}  {}\n", "#", "op",
              "description", "shapes", "ms/call", "GFLOP/s", "%peak", "share", "layers");
   double total = 0;
   for (const LayerRow& l : r.layers) {
-    fmt::print(out, "{:>4}  {:<16} {:<52} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%  {}\n",
+    fmt::print(out, "{:>4}  {:<16} {:<60} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%  {}\n",
                l.step, l.op, l.description, l.shapes, l.median_ms, l.gflops, l.percent_of_peak,
                l.share, join(l.layers, "+"));
     total += l.median_ms;
