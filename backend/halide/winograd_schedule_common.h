@@ -15,12 +15,13 @@
 namespace kiln::halide::detail {
 
 struct WinogradIsaModel {
-  int vector_registers;  // architectural SIMD registers
-  int min_accumulators;  // independent FMA chains needed to hide the FMA latency
-  int max_kvec;          // weight streams per register tile
-  int max_px;            // tiles per register tile
-  int min_task_tiles;    // tiles per task, so each weight vector loaded serves enough FMAs
-  int min_tasks;         // parallel tasks wanted per kernel call
+  int vector_registers;    // architectural SIMD registers
+  int min_accumulators;    // independent FMA chains needed to hide the FMA latency
+  int max_kvec;            // weight streams per register tile
+  int max_px;              // tiles per register tile
+  int min_task_tiles;      // tiles per task, so each weight vector loaded serves enough FMAs
+  int min_tasks;           // parallel tasks wanted per kernel call
+  double l2_weight_bytes;  // transformed weights a task may re-read from L2 rather than memory
 };
 
 struct WinogradTiling {
