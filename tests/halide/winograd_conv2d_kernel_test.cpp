@@ -221,6 +221,21 @@ TEST(WinogradConv2dSpec, RejectsIneligibleConvolutions) {
   EXPECT_THROW(validate(WinogradConv2dSpec{s, 5}), std::invalid_argument);
 }
 
+// Pins the tilings of the benchmarked layers (docs/benchmarks.md): a change here should come
+// with new measurements.
+TEST(WinogradConv2dKernel, SchedulesPickMeasuredTilings) {
+  const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-fma-f16c-sse41");
+  auto schedule = [&](int c, int hw, int k, const Halide::Target& target) {
+    return build_winograd_conv2d({conv3x3(1, c, hw, hw, k, 1), 4}, target).schedule;
+  };
+  EXPECT_EQ(schedule(64, 56, 64, avx512), "avx512 F(4x4,3x3) gemm tile 2x14 task 1 rows x 4 kb");
+  EXPECT_EQ(schedule(128, 28, 128, avx512), "avx512 F(4x4,3x3) gemm tile 2x14 task 4 rows x 4 kb");
+  EXPECT_EQ(schedule(256, 14, 256, avx512), "avx512 F(4x4,3x3) gemm tile 4x4 task 4 rows x 4 kb");
+  EXPECT_EQ(schedule(256, 56, 256, avx512), "avx512 F(4x4,3x3) gemm tile 2x14 task 2 rows x 16 kb");
+  EXPECT_EQ(schedule(64, 56, 64, Halide::Target(kAvx2Target)),
+            "avx2 F(4x4,3x3) gemm tile 2x6 task 2 rows x 8 kb");
+}
+
 TEST(WinogradConv2dSpec, KeyDiffersFromTheDirectKernelAndAcrossTiles) {
   const Conv2dSpec s = conv3x3(1, 64, 56, 56, 64, 1);
   EXPECT_NE(WinogradConv2dSpec({s, 4}).to_string(), s.to_string());
