@@ -19,11 +19,12 @@ import tempfile
 ALGORITHMS = ["direct", "winograd", "auto"]
 
 
-def compile_all(kiln, models, out):
+def compile_all(kiln, models, out, cache_dir):
+    extra = ["--cache-dir", cache_dir] if cache_dir else []
     for model in models:
         for algorithm in ALGORITHMS:
             subprocess.run([kiln, "compile", model, "-o", os.path.join(out, f"{model}_{algorithm}"),
-                            f"--conv-algorithm={algorithm}"], check=True,
+                            f"--conv-algorithm={algorithm}"] + extra, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -58,10 +59,13 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=15, help="timed runs per bench (vgg16: 1/3)")
+    # The kernel cache is keyed by kernel signature and Kiln's version, not by schedule code:
+    # after changing a schedule, pass a fresh directory.
+    parser.add_argument("--cache-dir", help="kernel cache for the compiles (default: kiln's)")
     args = parser.parse_args()
     models = args.models.split(",")
     with tempfile.TemporaryDirectory(prefix="kiln-conv-algorithms-") as out:
-        compile_all(args.kiln, models, out)
+        compile_all(args.kiln, models, out, args.cache_dir)
         for model in models:
             runs = max(1, args.runs // 3) if model == "vgg16" else args.runs
             for threads in [int(t) for t in args.threads.split(",")]:
