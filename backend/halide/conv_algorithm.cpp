@@ -22,10 +22,11 @@ constexpr int kTile = 4;
 
 // Auto picks Winograd only where it was measured faster (one thread, same run, F(4x4)):
 //  - at least 16 tiles per image (>= 13x13 outputs): 14x14 layers ran 1.2-1.3x faster, 7x7
-//    layers (4 tiles) 0.75x: the GEMM then reuses each transformed weight vector for too few
-//    tiles and the 4x larger transformed weights stream from memory;
+//    layers (4 tiles) 0.75-0.9x: the GEMM then reuses each transformed weight vector for too
+//    few tiles and the 4x larger transformed weights stream from memory;
 //  - at least 32 input and output channels: with VGG's RGB stem (C = 3) the transforms dominate
-//    the short GEMM and Winograd ran at 0.55-0.8x.
+//    the short GEMM and Winograd ran at 0.55-1.0x.
+// AVX2 (measured on 8 of the layers) showed the same pattern, so the rule is ISA-independent.
 bool winograd_expected_faster(const Conv2dSpec& s) {
   const int tiles = ceil_div(s.out_h(), kTile) * ceil_div(s.out_w(), kTile);
   return tiles >= 16 && s.c >= 32 && s.k >= 32;

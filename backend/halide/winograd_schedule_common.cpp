@@ -95,31 +95,41 @@ void schedule_gemm(WinogradPipeline& p, const WinogradTiling& t, const Halide::V
       .unroll(p.t);
 }
 
+// Enough tile rows per band for min_task_tiles tiles, then fewer for an even number of bands,
+// so that two threads get the same work, while each band's transformed weights stay in L2 and
+// fewer tiles per band cost no memory traffic. 56x56 64->64 with F(4x4), 14 bands of one tile
+// row instead of 7 of two: +6% at two threads; with 128 or 256 channels (4.7 MB of weights per
+// band) the same split was 7% slower.
+int rows_per_task(const WinogradPipeline& p, const WinogradIsaModel& isa, int kb) {
+  const Conv2dSpec& s = p.spec.conv;
+  const int alpha = p.spec.tile + 2;
+  int rows = std::min(p.tiles_y, ceil_div(isa.min_task_tiles, p.tiles_x));
+  const double weights_bytes = double(alpha) * alpha * s.c * kb * p.block * sizeof(float);
+  auto odd_bands = [&](int r) {
+    const int bands = ceil_div(p.tiles_y, r);
+    return bands > 1 && bands * s.n % 2 == 1;
+  };
+  while (weights_bytes <= isa.l2_weight_bytes && rows > 1 && odd_bands(rows)) --rows;
+  return rows;
+}
+
+// Few bands (late layers): split the output channels instead; each split recomputes the input
+// transform, which is cheap next to the GEMM.
+int kb_per_task(const WinogradPipeline& p, const WinogradIsaModel& isa, int kb, int rows) {
+  const int bands = ceil_div(p.tiles_y, rows) * p.spec.conv.n;
+  int per_task = kb;
+  while (bands * (kb / per_task) < isa.min_tasks && per_task % 2 == 0) per_task /= 2;
+  return per_task;
+}
+
 }  // namespace
 
 WinogradTiling pick_winograd_tiling(const WinogradPipeline& p, const WinogradIsaModel& isa) {
-  const Conv2dSpec& s = p.spec.conv;
-  const int kb = ceil_div(s.k, p.block);
+  const int kb = ceil_div(p.spec.conv.k, p.block);
   WinogradTiling t;
-  t.rows_per_task = std::min(p.tiles_y, ceil_div(isa.min_task_tiles, p.tiles_x));
-  t.kb_per_task = kb;
-  // An even number of bands, so that two threads get the same work, when each band's
-  // transformed weights stay in L2 (<= 1 MB) and fewer tiles per band cost no memory traffic.
-  // 56x56 64->64 with F(4x4), 14 bands of one tile row instead of 7 of two: +6% at two threads;
-  // with 128 or 256 channels (4.7 MB of weights per band) the same split was 7% slower.
-  const double weights_bytes = double(p.spec.tile + 2) * (p.spec.tile + 2) * s.c * kb * p.block * 4;
-  while (weights_bytes <= isa.l2_weight_bytes && t.rows_per_task > 1 &&
-         ceil_div(p.tiles_y, t.rows_per_task) > 1 &&
-         ceil_div(p.tiles_y, t.rows_per_task) * s.n % 2 == 1) {
-    --t.rows_per_task;
-  }
-  const int bands = ceil_div(p.tiles_y, t.rows_per_task) * s.n;
-  // Few bands (late layers): split the output channels instead; each split recomputes the
-  // input transform, which is cheap next to the GEMM.
-  while (bands * (kb / t.kb_per_task) < isa.min_tasks && t.kb_per_task % 2 == 0) {
-    t.kb_per_task /= 2;
-  }
-  pick_gemm_tile(t, std::min(p.tiles_y, t.rows_per_task) * p.tiles_x, isa);
+  t.rows_per_task = rows_per_task(p, isa, kb);
+  t.kb_per_task = kb_per_task(p, isa, kb, t.rows_per_task);
+  pick_gemm_tile(t, t.rows_per_task * p.tiles_x, isa);
   return t;
 }
 
