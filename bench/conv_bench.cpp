@@ -11,10 +11,20 @@
 // the host target; set HL_JIT_TARGET (e.g. x86-64-linux-avx-avx2-fma-f16c-sse41) to benchmark
 // another schedule. "naive/" rows use a plain schedule (lanes vectorized, rows parallel, no
 // register tile) as a yardstick for the register-tiled one.
+//
+// "winograd/F<m>/..." rows time the Winograd kernel F(m x m, 3x3) and the direct kernel of the
+// same 3x3 stride-1 layer alternately in the same loop (the order flips every iteration, so
+// load from other processes falls on both alike). The row's time is the Winograd kernel's;
+// counters: GFLOP/s and direct_GFLOP/s, both *direct-equivalent* (the direct convolution's flop
+// count over each kernel's time), and speedup = direct time / Winograd time.
+//
+//   HL_NUM_THREADS=1 build/bench/bench_conv --benchmark_filter='winograd/F4/'
 #include <benchmark/benchmark.h>
 #include <time.h>
 
+#include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -24,6 +34,8 @@
 
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/layout.h"
+#include "backend/halide/winograd_conv2d_kernel.h"
+#include "backend/halide/winograd_transforms.h"
 
 namespace {
 
@@ -90,6 +102,30 @@ kiln::halide::Conv2dArgs random_args(const Conv2dSpec& s, int block) {
   return args;
 }
 
+// The 3x3 stride-1 layers of the models Winograd is meant for (ResNet-18's are ResNet-50's
+// shapes; its second conv of a block adds the residual).
+std::vector<Shape> winograd_shapes() {
+  return {
+      {"resnet50/56x56x64_k64_3x3", conv(64, 56, 64, 3, 1, 1)},
+      {"resnet50/28x28x128_k128_3x3", conv(128, 28, 128, 3, 1, 1)},
+      {"resnet50/14x14x256_k256_3x3", conv(256, 14, 256, 3, 1, 1)},
+      {"resnet50/7x7x512_k512_3x3", conv(512, 7, 512, 3, 1, 1)},
+      {"resnet18/56x56x64_k64_3x3_res", with_residual(conv(64, 56, 64, 3, 1, 1))},
+      {"resnet18/28x28x128_k128_3x3_res", with_residual(conv(128, 28, 128, 3, 1, 1))},
+      {"resnet18/14x14x256_k256_3x3_res", with_residual(conv(256, 14, 256, 3, 1, 1))},
+      {"resnet18/7x7x512_k512_3x3_res", with_residual(conv(512, 7, 512, 3, 1, 1))},
+      {"vgg16/224x224x3_k64_3x3", conv(3, 224, 64, 3, 1, 1)},
+      {"vgg16/224x224x64_k64_3x3", conv(64, 224, 64, 3, 1, 1)},
+      {"vgg16/112x112x64_k128_3x3", conv(64, 112, 128, 3, 1, 1)},
+      {"vgg16/112x112x128_k128_3x3", conv(128, 112, 128, 3, 1, 1)},
+      {"vgg16/56x56x128_k256_3x3", conv(128, 56, 256, 3, 1, 1)},
+      {"vgg16/56x56x256_k256_3x3", conv(256, 56, 256, 3, 1, 1)},
+      {"vgg16/28x28x256_k512_3x3", conv(256, 28, 512, 3, 1, 1)},
+      {"vgg16/28x28x512_k512_3x3", conv(512, 28, 512, 3, 1, 1)},
+      {"vgg16/14x14x512_k512_3x3", conv(512, 14, 512, 3, 1, 1)},
+  };
+}
+
 // Lanes vectorized and rows parallel, nothing else: what a first Halide schedule looks like.
 void schedule_naive(kiln::halide::Conv2dPipeline& p) {
   p.output.vectorize(p.v).parallel(p.y);
@@ -150,6 +186,63 @@ void bench_conv(benchmark::State& state, const std::string& key, Conv2dSpec spec
   state.SetLabel(naive ? "naive" : fixture->kernel->schedule());
 }
 
+// The Winograd kernel of one layer and the direct kernel, with the same input.
+struct WinogradFixture {
+  std::unique_ptr<kiln::halide::WinogradConv2dKernel> winograd;
+  Fixture direct;
+  kiln::halide::Conv2dArgs args;
+  Halide::Buffer<float> output;
+
+  WinogradFixture(const Conv2dSpec& spec, int tile) : direct(spec, false) {
+    winograd = std::make_unique<kiln::halide::WinogradConv2dKernel>(
+        kiln::halide::WinogradConv2dSpec{spec, tile});
+    args = direct.args;
+    std::mt19937 rng(7);
+    args.weights = kiln::halide::pack_winograd_weights(random_buffer({3, 3, spec.c, spec.k}, rng),
+                                                       tile, winograd->block());
+    output = winograd->make_output();
+  }
+};
+
+double seconds_of(const std::function<void()>& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void bench_winograd(benchmark::State& state, const std::string& key, Conv2dSpec spec, int tile) {
+  static std::map<std::string, std::unique_ptr<WinogradFixture>> cache;
+  auto& f = cache[key];
+  if (!f) {
+    f = std::make_unique<WinogradFixture>(spec, tile);
+    f->direct.run();
+    f->winograd->run(f->args, f->output);
+  }
+  double direct_s = 0, winograd_s = 0;
+  bool direct_first = true;
+  for (auto _ : state) {
+    const double before = winograd_s;
+    auto run_winograd = [&] {
+      winograd_s += seconds_of([&] { f->winograd->run(f->args, f->output); });
+    };
+    auto run_direct = [&] { direct_s += seconds_of([&] { f->direct.run(); }); };
+    if (direct_first) {
+      run_direct();
+      run_winograd();
+    } else {
+      run_winograd();
+      run_direct();
+    }
+    direct_first = !direct_first;
+    state.SetIterationTime(winograd_s - before);
+  }
+  const double iterations = static_cast<double>(state.iterations());
+  state.counters["GFLOP/s"] = spec.flops() * 1e-9 * iterations / winograd_s;
+  state.counters["direct_GFLOP/s"] = spec.flops() * 1e-9 * iterations / direct_s;
+  state.counters["speedup"] = direct_s / winograd_s;
+  state.SetLabel(f->winograd->schedule() + " vs " + f->direct.kernel->schedule());
+}
+
 void register_all() {
   for (const Shape& shape : shapes()) {
     benchmark::RegisterBenchmark(shape.name.c_str(), bench_conv, shape.name, shape.spec, false)
@@ -162,6 +255,14 @@ void register_all() {
     benchmark::RegisterBenchmark(name.c_str(), bench_conv, name, shape.spec, true)
         ->UseRealTime()
         ->Unit(benchmark::kMicrosecond);
+  }
+  for (int tile : {2, 4, 6}) {
+    for (const Shape& shape : winograd_shapes()) {
+      const std::string name = "winograd/F" + std::to_string(tile) + "/" + shape.name;
+      benchmark::RegisterBenchmark(name.c_str(), bench_winograd, name, shape.spec, tile)
+          ->UseManualTime()
+          ->Unit(benchmark::kMicrosecond);
+    }
   }
 }
 

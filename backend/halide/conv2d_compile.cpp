@@ -1,5 +1,4 @@
 // JIT and ahead-of-time compilation of conv2d kernels.
-#include <chrono>
 #include <stdexcept>
 #include <utility>
 
@@ -23,12 +22,8 @@ Conv2dKernel::Conv2dKernel(const Conv2dSpec& spec, const Halide::Target& target)
     : Conv2dKernel(build_conv2d(spec, target), target) {}
 
 Conv2dKernel::Conv2dKernel(Conv2dPipeline scheduled, const Halide::Target& target)
-    : pipeline_(std::move(scheduled)), compiled_(pipeline_.output), target_(target) {
-  const auto start = std::chrono::steady_clock::now();
-  compiled_.compile_jit(target_);
-  compile_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+    : pipeline_(std::move(scheduled)),
+      jit_(pipeline_.output, target, "conv2d kernel " + pipeline_.spec.to_string()) {}
 
 Halide::Buffer<float> Conv2dKernel::make_output() const {
   const Conv2dSpec& s = pipeline_.spec;
@@ -48,11 +43,7 @@ void Conv2dKernel::run(const Conv2dArgs& args, Halide::Buffer<float>& output) {
   params.set(pipeline_.weights, args.weights);
   if (s.has_bias) params.set(pipeline_.bias, args.bias);
   if (s.has_residual) params.set(pipeline_.residual, args.residual);
-  try {
-    compiled_.realize(output, target_, params);
-  } catch (const Halide::Error& e) {
-    throw std::runtime_error("conv2d kernel " + s.to_string() + " failed: " + e.what());
-  }
+  jit_.realize(output, params);
 }
 
 void compile_conv2d(const Conv2dSpec& spec, const Halide::Target& target,

@@ -100,6 +100,15 @@ std::vector<Halide::Argument> Conv2dPipeline::arguments() const {
   return args;
 }
 
+Expr conv2d_epilogue(const Conv2dSpec& s, Expr value, Expr residual, Expr channel, int block) {
+  if (s.has_residual) value += residual;
+  value = apply_activation(s.activation, s.activation_params, value);
+  // Keeps channel padding zero when the activation would make it non-zero.
+  if (s.k % block != 0 && !activation_keeps_zero(s.activation, s.activation_params))
+    value = Halide::select(channel < s.k, value, 0.0f);
+  return value;
+}
+
 Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
   validate(s);
   Conv2dPipeline p;
@@ -135,13 +144,8 @@ Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
   p.conv(v, x, y, k, n) +=
       in(c.lane, xin, yin, c.block, n) * p.weights(v, c.in_group, p.r.z, p.r.w, k);
 
-  Expr value = p.conv(v, x, y, k, n);
-  if (s.has_residual) value += p.residual(v, x, y, k, n);
-  value = apply_activation(s.activation, s.activation_params, value);
-  // Keeps channel padding zero when the activation would make it non-zero.
-  if (s.k % V != 0 && !activation_keeps_zero(s.activation, s.activation_params))
-    value = Halide::select(k * V + v < s.k, value, 0.0f);
-  p.output(v, x, y, k, n) = value;
+  p.output(v, x, y, k, n) =
+      conv2d_epilogue(s, p.conv(v, x, y, k, n), p.residual(v, x, y, k, n), k * V + v, V);
   constrain_dense(p.output.output_buffer(), out_extents);
   return p;
 }

@@ -32,6 +32,7 @@
 
 #include "Halide.h"
 #include "backend/halide/activation.h"
+#include "backend/halide/jit_pipeline.h"
 
 namespace kiln::halide {
 
@@ -84,6 +85,13 @@ struct Conv2dPipeline {
   std::vector<Halide::Argument> arguments() const;
 };
 
+// The fused epilogue after the convolution sum (bias included): + residual when the spec has
+// one, then the activation; output `channel` (kb * block + v) >= spec.k, a pad lane, is kept zero
+// when the activation would make it non-zero. Every conv2d algorithm (direct, Winograd) ends
+// with it.
+Halide::Expr conv2d_epilogue(const Conv2dSpec& spec, Halide::Expr value, Halide::Expr residual,
+                             Halide::Expr channel, int block);
+
 // Builds the algorithm for `spec` with channel block `block`; validates the spec.
 Conv2dPipeline define_conv2d(const Conv2dSpec& spec, int block);
 
@@ -113,9 +121,9 @@ class Conv2dKernel {
 
   const Conv2dSpec& spec() const { return pipeline_.spec; }
   int block() const { return pipeline_.block; }
-  const Halide::Target& target() const { return target_; }
   const std::string& schedule() const { return pipeline_.schedule; }
-  double compile_seconds() const { return compile_seconds_; }
+  const Halide::Target& target() const { return jit_.target(); }
+  double compile_seconds() const { return jit_.compile_seconds(); }
 
   // A zeroed output buffer of the blocked output shape.
   Halide::Buffer<float> make_output() const;
@@ -124,9 +132,7 @@ class Conv2dKernel {
 
  private:
   Conv2dPipeline pipeline_;
-  Halide::Pipeline compiled_;
-  Halide::Target target_;
-  double compile_seconds_ = 0;
+  JitPipeline jit_;
 };
 
 // Ahead-of-time compilation of one kernel for `target` into `<path_prefix>.o` and

@@ -1,15 +1,20 @@
-// conv2d (with fused bias, residual and activation) and unfolded batch_norm,
-// both onto the register-tiled conv2d kernel family.
+// conv2d (with fused bias, residual and activation) onto the register-tiled
+// direct kernel family or, where conv_algorithm.h chooses it, the Winograd
+// family; unfolded batch_norm onto the direct family.
 #include <cmath>
 
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/layout.h"
 #include "backend/halide/lower_ops.h"
+#include "backend/halide/winograd_conv2d_kernel.h"
+#include "backend/halide/winograd_transforms.h"
 
 namespace kiln::halide {
 namespace {
 
-int dim(const TensorType& t, int d) { return static_cast<int>(t.dim(d)); }
+int dim(const TensorType& t, int d) {
+  return static_cast<int>(t.dim(d));
+}
 
 Conv2dSpec conv_spec(const Node& n) {
   const TensorType& x = n.input(0)->type();
@@ -33,6 +38,19 @@ Conv2dSpec conv_spec(const Node& n) {
   return s;
 }
 
+// The kernel's arguments after the weights: [bias], [residual], output (created here).
+void append_epilogue_args(LoweringContext& cx, const Node& n, const Conv2dSpec& s,
+                          const float* bias, int residual, std::vector<int>& args) {
+  const int V = cx.block();
+  if (s.has_bias) {
+    Halide::Buffer<float> b = pack_bias(bias, s.k, V);
+    std::vector<float> data(b.data(), b.data() + b.number_of_elements());
+    args.push_back(cx.add_weights(n.name() + ".bias.packed", {ceil_div(s.k, V) * V}, data));
+  }
+  if (s.has_residual) args.push_back(residual);
+  args.push_back(cx.output_tensor(n, blocked_extents(n.type(), V)));
+}
+
 // Packs OIHW weights (and bias) into the blob and emits the step.
 void emit_conv(LoweringContext& cx, const Node& n, const Conv2dSpec& s, const float* oihw,
                const float* bias, int input, int residual, const std::string& description) {
@@ -40,20 +58,31 @@ void emit_conv(LoweringContext& cx, const Node& n, const Conv2dSpec& s, const fl
   const int cg = s.c / s.groups;
   std::vector<float> packed(packed_weights_size(s.k, cg, s.kh, s.kw, V));
   repack_weights_oihw(oihw, s.k, cg, s.kh, s.kw, V, packed.data());
-  std::vector<int> args{input,
-                        cx.add_weights(n.name() + ".weight.packed",
-                                       {V, cg, s.kw, s.kh, ceil_div(s.k, V)}, packed)};
-  if (s.has_bias) {
-    Halide::Buffer<float> b = pack_bias(bias, s.k, V);
-    std::vector<float> data(b.data(), b.data() + b.number_of_elements());
-    args.push_back(cx.add_weights(n.name() + ".bias.packed", {ceil_div(s.k, V) * V}, data));
-  }
-  if (s.has_residual) args.push_back(residual);
-  int out = cx.output_tensor(n, blocked_extents(n.type(), V));
-  args.push_back(out);
+  std::vector<int> args{input, cx.add_weights(n.name() + ".weight.packed",
+                                              {V, cg, s.kw, s.kh, ceil_div(s.k, V)}, packed)};
+  append_epilogue_args(cx, n, s, bias, residual, args);
   int k = cx.kernel("conv2d", s, define_conv2d, compile_conv2d_module);
-  cx.add_step(k, std::move(args), cx.layers_of(n), description, s.flops());
-  cx.set_value(n, out, Layout::blocked);
+  cx.add_step(k, args, cx.layers_of(n), description, s.flops());
+  cx.set_value(n, args.back(), Layout::blocked);
+}
+
+// Winograd: the weights are transformed (G g G^T) here, once, into the packed layout of the
+// kernel's GEMM. The step's flops are the direct convolution's (direct-equivalent rates).
+void emit_winograd_conv(LoweringContext& cx, const Node& n, const WinogradConv2dSpec& ws,
+                        const float* oihw, const float* bias, int input, int residual,
+                        const std::string& description) {
+  const Conv2dSpec& s = ws.conv;
+  const int V = cx.block(), alpha = ws.tile + 2;
+  std::vector<float> packed(winograd_weights_size(s.k, s.c, ws.tile, V));
+  pack_winograd_weights(oihw, s.k, s.c, ws.tile, V, packed.data());
+  std::vector<int> args{input, cx.add_weights(n.name() + ".weight.winograd",
+                                              {V, s.c, alpha, alpha, ceil_div(s.k, V)}, packed)};
+  append_epilogue_args(cx, n, s, bias, residual, args);
+  int k = cx.kernel("winograd_conv2d", ws, define_winograd_conv2d, compile_winograd_conv2d_module);
+  const std::string m = std::to_string(ws.tile);
+  cx.add_step(k, args, cx.layers_of(n), "winograd F(" + m + "x" + m + ",3x3) " + description,
+              s.flops());
+  cx.set_value(n, args.back(), Layout::blocked);
 }
 
 }  // namespace
@@ -68,7 +97,13 @@ void lower_conv2d(LoweringContext& cx, const Node& n) {
                      " " + std::to_string(s.h) + "x" + std::to_string(s.w) +
                      (s.groups > 1 ? " g" + std::to_string(s.groups) : "") +
                      (s.has_residual ? " +res" : "") + activation_description(fused_activation(n));
-  emit_conv(cx, n, s, w.ptr(), bias, cx.value(*n.input(0), Layout::blocked), residual, desc);
+  const int input = cx.value(*n.input(0), Layout::blocked);
+  const ConvChoice choice = choose_conv_algorithm(s, cx.conv_algorithm(), cx.scheduler());
+  if (choice.winograd) {
+    emit_winograd_conv(cx, n, {s, choice.tile}, w.ptr(), bias, input, residual, desc);
+  } else {
+    emit_conv(cx, n, s, w.ptr(), bias, input, residual, desc);
+  }
 }
 
 void lower_batch_norm(LoweringContext& cx, const Node& n) {

@@ -166,7 +166,7 @@ Plan lower_graph(const Graph& g, const WeightMap& weights, const Halide::Target&
   // Loads the plugin now, so that a missing one fails before any compilation
   // (and before the compile workers are forked, which then share it).
   load_autoscheduler(options.scheduler);
-  LoweringContext cx(g, weights, target, options.scheduler);
+  LoweringContext cx(g, weights, target, options.scheduler, options.conv_algorithm);
   lower_inputs(cx);
   plan_inplace_concats(cx);
   lower_nodes(cx);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "backend/halide/autoschedule.h"
+#include "backend/halide/conv_algorithm.h"
 #include "backend/halide/execution_plan.h"
 #include "ir/graph.h"
 #include "ir/tensor.h"
@@ -15,6 +16,8 @@ namespace kiln::halide {
 struct LowerOptions {
   // Schedules every kernel but the output copies (see autoschedule.h).
   Scheduler scheduler = Scheduler::hand;
+  // Direct or Winograd convolutions (see conv_algorithm.h).
+  ConvAlgorithm conv_algorithm = ConvAlgorithm::automatic;
 };
 
 // Throws kiln::Error naming the node for anything the backend cannot run,

@@ -27,8 +27,9 @@ std::vector<int64_t> dense_strides(const std::vector<int>& extents) {
 }
 
 LoweringContext::LoweringContext(const Graph& g, const WeightMap& weights,
-                                 const Halide::Target& target, Scheduler scheduler)
-    : graph_(g), weights_(weights), scheduler_(scheduler) {
+                                 const Halide::Target& target, Scheduler scheduler,
+                                 ConvAlgorithm conv_algorithm)
+    : graph_(g), weights_(weights), scheduler_(scheduler), conv_algorithm_(conv_algorithm) {
   plan_.target = target;
   plan_.block = channel_block(target);
 }
@@ -96,7 +97,8 @@ int LoweringContext::kernel(const std::string& op, const std::string& signature,
 
 void LoweringContext::add_step(int kernel, std::vector<int> args, std::vector<std::string> layers,
                                std::string description, double flops) {
-  plan_.steps.push_back({kernel, std::move(args), std::move(layers), std::move(description), flops});
+  plan_.steps.push_back(
+      {kernel, std::move(args), std::move(layers), std::move(description), flops});
 }
 
 int LoweringContext::output_tensor(const Node& n, std::vector<int> extents) {
@@ -116,7 +118,9 @@ void LoweringContext::set_value(const Node& n, int tensor, Layout layout) {
   produced_layout_.emplace(&n, layout);
 }
 
-Layout LoweringContext::layout_of(const Node& n) const { return produced_layout_.at(&n); }
+Layout LoweringContext::layout_of(const Node& n) const {
+  return produced_layout_.at(&n);
+}
 
 int LoweringContext::value(const Node& n, Layout layout) {
   auto it = values_.find(&n);

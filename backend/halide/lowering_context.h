@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "backend/halide/autoschedule.h"
+#include "backend/halide/conv_algorithm.h"
 #include "backend/halide/execution_plan.h"
 #include "ir/graph.h"
 #include "ir/tensor.h"
@@ -19,12 +20,14 @@ enum class Layout { plain, blocked };
 class LoweringContext {
  public:
   LoweringContext(const Graph& g, const WeightMap& weights, const Halide::Target& target,
-                  Scheduler scheduler);
+                  Scheduler scheduler, ConvAlgorithm conv_algorithm = ConvAlgorithm::automatic);
 
   const Graph& graph() const { return graph_; }
   Plan& plan() { return plan_; }
   int block() const { return plan_.block; }
   const Halide::Target& target() const { return plan_.target; }
+  Scheduler scheduler() const { return scheduler_; }
+  ConvAlgorithm conv_algorithm() const { return conv_algorithm_; }
 
   // A new dense tensor; extents in Halide order.
   int add_tensor(const std::string& name, std::vector<int> extents,
@@ -33,7 +36,8 @@ class LoweringContext {
   int add_view(const std::string& name, int base, int64_t offset, std::vector<int> extents,
                std::vector<int64_t> strides);
   // Copies `data` into the weights blob (64-byte aligned) as a new tensor.
-  int add_weights(const std::string& name, std::vector<int> extents, const std::vector<float>& data);
+  int add_weights(const std::string& name, std::vector<int> extents,
+                  const std::vector<float>& data);
   // The graph's weight or constant tensor behind `n`, as float values.
   const Tensor& weight_values(const Node& n) const;
 
@@ -80,6 +84,7 @@ class LoweringContext {
   const Graph& graph_;
   const WeightMap& weights_;
   Scheduler scheduler_;
+  ConvAlgorithm conv_algorithm_;
   Plan plan_;
   std::map<std::string, int> kernel_by_signature_;
   // value -> (layout -> tensor)

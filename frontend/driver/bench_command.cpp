@@ -54,7 +54,8 @@ class TempArtifact {
 // Options that shape compilation mean nothing for a compiled artifact:
 // silently ignoring them would benchmark something other than asked for.
 std::string artifact_conflict(const BenchArgs& a) {
-  for (const char* opt : {"--batch", "--target", "--weights", "--allow-extra-weights", "--jobs"})
+  for (const char* opt :
+       {"--batch", "--target", "--weights", "--allow-extra-weights", "--jobs", "--conv-algorithm"})
     if (a.app->count(opt) > 0)
       return fmt::format("{} cannot be used with an artifact directory ({} is compiled already)",
                          opt, a.model.model);

@@ -191,7 +191,13 @@ std::string table_html(const std::vector<LayerRow>& rows) {
         "<td>{:.1f}</td><td>{:.1f}%</td><td>{}</td></tr>\n",
         l.step, escape(l.op), escape(l.description), escape(l.shapes), l.median_ms, l.gflops,
         l.percent_of_peak, l.share, escape(join(l.layers)));
-  return html + "</table>\n";
+  html += "</table>\n";
+  if (std::any_of(rows.begin(), rows.end(),
+                  [](const LayerRow& l) { return l.op == "winograd_conv2d"; }))
+    html +=
+        "<p>winograd_conv2d rows: GFLOP/s and % peak are direct-equivalent (the direct "
+        "convolution's flops over the Winograd kernel's time).</p>\n";
+  return html;
 }
 
 constexpr const char* kStyle = R"(<style>

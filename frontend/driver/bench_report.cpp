@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace kiln::driver {
@@ -124,11 +125,11 @@ void print_summary(const BenchReport& r, std::FILE* out) {
 }
 
 void print_layer_table(const BenchReport& r, std::FILE* out) {
-  fmt::print(out, "\n{:>4}  {:<16} {:<44} {:<36} {:>9} {:>8} {:>6} {:>6}  {}\n", "#", "op",
+  fmt::print(out, "\n{:>4}  {:<16} {:<60} {:<36} {:>9} {:>8} {:>6} {:>6}  {}\n", "#", "op",
              "description", "shapes", "ms/call", "GFLOP/s", "%peak", "share", "layers");
   double total = 0;
   for (const LayerRow& l : r.layers) {
-    fmt::print(out, "{:>4}  {:<16} {:<44} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%  {}\n",
+    fmt::print(out, "{:>4}  {:<16} {:<60} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%  {}\n",
                l.step, l.op, l.description, l.shapes, l.median_ms, l.gflops, l.percent_of_peak,
                l.share, join(l.layers, "+"));
     total += l.median_ms;
@@ -139,6 +140,12 @@ void print_layer_table(const BenchReport& r, std::FILE* out) {
       total, r.layers.size(), r.latency.median);
   fmt::print(out, "%peak is of {:.1f} GFLOP/s ({} threads)\n", r.peak.all_threads_gflops,
              r.peak.threads);
+  const bool winograd = std::any_of(r.layers.begin(), r.layers.end(),
+                                    [](const LayerRow& l) { return l.op == "winograd_conv2d"; });
+  if (winograd)
+    fmt::print(out,
+               "winograd_conv2d rows: GFLOP/s and %peak are direct-equivalent (the direct "
+               "convolution's flops over the Winograd kernel's time)\n");
 }
 
 std::string bench_json(const BenchReport& r) {

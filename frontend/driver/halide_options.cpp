@@ -45,11 +45,17 @@ void add_halide_options(CLI::App& app, HalideFlags& f, bool with_emit) {
       ->check(CLI::Range(0, 1024));
   app.add_option("--cache-dir", f.cache_dir, "Kernel cache (default: ~/.cache/kiln)")
       ->type_name("DIR");
-  app.add_option("--jobs", f.jobs, "Kernels compiled at once")->check(CLI::Range(1, 64))
+  app.add_option("--jobs", f.jobs, "Kernels compiled at once")
+      ->check(CLI::Range(1, 64))
       ->capture_default_str();
   app.add_option("--scheduler", f.scheduler,
                  "Kiln's hand schedules, or one of the autoschedulers shipped with Halide")
       ->check(CLI::IsMember(halide::scheduler_names()))
+      ->capture_default_str();
+  app.add_option("--conv-algorithm", f.conv_algorithm,
+                 "Convolutions: direct, winograd (F(4x4,3x3) for every 3x3 stride-1 conv), or "
+                 "auto (winograd where measured faster)")
+      ->check(CLI::IsMember(halide::conv_algorithm_names()))
       ->capture_default_str();
   if (with_emit)
     app.add_option("--emit", f.emit, "Per-kernel listings: stmt, html, asm, llvm")
@@ -65,6 +71,7 @@ halide::ArtifactInfo compile_model(Graph& g, WeightMap& weights, const PassFlags
   Halide::Target target(expand_target(flags.target));
   halide::LowerOptions lower;
   lower.scheduler = halide::parse_scheduler(flags.scheduler);
+  lower.conv_algorithm = halide::parse_conv_algorithm(flags.conv_algorithm);
   halide::Plan plan = halide::lower_graph(g, weights, target, lower);
   // Autoscheduling can take minutes (Adams2019 per convolution): say why.
   if (lower.scheduler != halide::Scheduler::hand)

@@ -1,6 +1,6 @@
 // Flags of the commands that generate native code (`compile`, `run
-// --backend=halide`): target, threads, kernel cache, listings, scheduler, and
-// the compile step shared by both.
+// --backend=halide`, `bench`): target, threads, kernel cache, listings, scheduler,
+// conv algorithm, and the compile step they share.
 #pragma once
 
 #include <string>
@@ -23,10 +23,12 @@ struct HalideFlags {
   std::string cache_dir;        // empty: halide::default_cache_dir()
   int jobs = 2;                 // kernels compiled at once
   std::vector<std::string> emit;
-  std::string scheduler = "hand";  // hand, adams2019, li2018 or mullapudi2016
+  std::string scheduler = "hand";       // hand, adams2019, li2018 or mullapudi2016
+  std::string conv_algorithm = "auto";  // auto, direct or winograd
 };
 
-// --target, --threads, --cache-dir, --jobs, --scheduler; with_emit adds --emit.
+// --target, --threads, --cache-dir, --jobs, --scheduler, --conv-algorithm; with_emit adds
+// --emit.
 void add_halide_options(CLI::App& app, HalideFlags& f, bool with_emit);
 
 // Compiles g (after the passes the flags select; -O when none are given) to
