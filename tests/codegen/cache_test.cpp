@@ -3,7 +3,9 @@
 // objects were compiled just now (serially or in parallel) or came from the cache.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -116,6 +118,35 @@ TEST(Cache, KeyDependsOnSignatureAndTarget) {
   EXPECT_NE(KernelCache::kernel_key("conv", avx2), KernelCache::kernel_key("conv", avx512));
   EXPECT_NE(KernelCache::runtime_key(avx2), KernelCache::runtime_key(avx512));
   EXPECT_EQ(KernelCache::kernel_key("conv", avx2).size(), 32u);
+}
+
+// The build hashes backend/halide's sources into every key (hash_sources.cmake): any edit of a
+// kernel source must move the hash, and the same sources must give the same one.
+TEST(Cache, KernelSourcesHashFollowsEveryEdit) {
+  const std::filesystem::path dir = std::filesystem::path(scratch_dir()) / "sources_hash";
+  std::filesystem::create_directories(dir);
+  const auto write = [](const std::filesystem::path& path, const std::string& text) {
+    std::ofstream(path) << text;
+  };
+  const auto hash = [&] {
+    const std::string script =
+        std::string(KILN_SOURCE_DIR) + "/backend/halide/codegen/hash_sources.cmake";
+    const std::string cmd =
+        std::string(KILN_CMAKE_COMMAND) + " \"-DSOURCES=" + (dir / "a.cpp").string() + ";" +
+        (dir / "b.h").string() + "\" -DOUT=" + (dir / "hash.h").string() + " -P " + script;
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    return read_file((dir / "hash.h").string());
+  };
+  write(dir / "a.cpp", "int schedule = 1;\n");
+  write(dir / "b.h", "#pragma once\n");
+  const std::string first = hash();
+  EXPECT_NE(first.find("#define KILN_KERNEL_SOURCES_HASH \""), std::string::npos) << first;
+  EXPECT_EQ(hash(), first);
+  write(dir / "a.cpp", "int schedule = 2;\n");
+  const std::string edited = hash();
+  EXPECT_NE(edited, first);
+  write(dir / "a.cpp", "int schedule = 1;\n");
+  EXPECT_EQ(hash(), first);
 }
 
 TEST(Cache, DefaultDirectoryFollowsXdg) {

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "backend/halide/codegen/codegen.h"
+#include "kernel_sources_hash.h"
 #include "runtime/checksum.h"
 
 namespace kiln::halide::codegen {
@@ -30,7 +31,8 @@ std::string hash_key(const std::string& material) {
 
 std::string common_material(const char* kind, const Halide::Target& target) {
   return std::string(kCacheFormat) + "\n" + kind + "\nhalide " + halide_version() + "\nkiln " +
-         kiln_version() + "\ntarget " + target.to_string() + "\n";
+         kiln_version() + "\nkernel sources " + KILN_KERNEL_SOURCES_HASH + "\ntarget " +
+         target.to_string() + "\n";
 }
 
 void make_dir(const std::string& dir) {

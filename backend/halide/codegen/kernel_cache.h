@@ -4,10 +4,11 @@
 //                                 kernel and it was compiled with its hand schedule: the reason
 //   <cache_dir>/runtime/<key>.o   the Halide runtime for one target
 // A key hashes everything that determines the object: the kernel signature (op, spec, target,
-// schedule), the Halide and Kiln versions and the target string. Objects are compiled under a
-// symbol derived from the key rather than the plan's function name, so the same kernel is shared
-// by models that number their kernels differently. Entries are written by rename, so readers
-// see complete objects or none.
+// schedule), the Halide and Kiln versions, the target string and a hash of the sources that
+// generate kernels (backend/halide/*: a changed schedule never reuses an old object). Objects are
+// compiled under a symbol derived from the key rather than the plan's function name, so the same
+// kernel is shared by models that number their kernels differently. Entries are written by rename,
+// so readers see complete objects or none.
 #pragma once
 
 #include <string>
