@@ -9,14 +9,29 @@
 namespace kiln::halide {
 namespace {
 
-void check_present(const Halide::Buffer<float>& buf, bool wanted, const char* name) {
+void check_present(const Halide::Buffer<float>& buf, bool wanted, const char* name,
+                   const std::string& caller) {
   if (buf.defined() != wanted) {
-    throw std::invalid_argument(std::string("Conv2dKernel::run: ") + name +
+    throw std::invalid_argument(caller + ": " + name +
                                 (wanted ? " is required by the spec" : " is not used by the spec"));
   }
 }
 
 }  // namespace
+
+Halide::ParamMap bind_conv2d_args(const Conv2dSpec& spec, const Conv2dParams& params,
+                                  const Conv2dArgs& args, const std::string& caller) {
+  check_present(args.input, true, "input", caller);
+  check_present(args.weights, true, "weights", caller);
+  check_present(args.bias, spec.has_bias, "bias", caller);
+  check_present(args.residual, spec.has_residual, "residual", caller);
+  Halide::ParamMap bound;
+  bound.set(params.input, args.input);
+  bound.set(params.weights, args.weights);
+  if (spec.has_bias) bound.set(params.bias, args.bias);
+  if (spec.has_residual) bound.set(params.residual, args.residual);
+  return bound;
+}
 
 Conv2dKernel::Conv2dKernel(const Conv2dSpec& spec, const Halide::Target& target)
     : Conv2dKernel(build_conv2d(spec, target), target) {}
@@ -31,19 +46,9 @@ Halide::Buffer<float> Conv2dKernel::make_output() const {
 }
 
 void Conv2dKernel::run(const Conv2dArgs& args, Halide::Buffer<float>& output) {
-  const Conv2dSpec& s = pipeline_.spec;
-  check_present(args.input, true, "input");
-  check_present(args.weights, true, "weights");
-  check_present(args.bias, s.has_bias, "bias");
-  check_present(args.residual, s.has_residual, "residual");
-  // A ParamMap instead of ImageParam::set keeps the bound buffers out of the shared pipeline
-  // state, so no stale references survive a run.
-  Halide::ParamMap params;
-  params.set(pipeline_.input, args.input);
-  params.set(pipeline_.weights, args.weights);
-  if (s.has_bias) params.set(pipeline_.bias, args.bias);
-  if (s.has_residual) params.set(pipeline_.residual, args.residual);
-  jit_.realize(output, params);
+  const Conv2dPipeline& p = pipeline_;
+  jit_.realize(output, bind_conv2d_args(p.spec, {p.input, p.weights, p.bias, p.residual}, args,
+                                        "Conv2dKernel::run"));
 }
 
 void compile_conv2d(const Conv2dSpec& spec, const Halide::Target& target,

@@ -110,6 +110,17 @@ struct Conv2dArgs {
   Halide::Buffer<float> input, weights, bias, residual;
 };
 
+// The ImageParams a conv2d pipeline (direct or Winograd) reads its arguments through.
+struct Conv2dParams {
+  Halide::ImageParam input, weights, bias, residual;
+};
+// Checks that `args` holds exactly the buffers `spec` uses (else std::invalid_argument naming
+// `caller`, e.g. "Conv2dKernel::run") and binds them to `params`. A ParamMap instead of
+// ImageParam::set keeps the bound buffers out of the shared pipeline state, so no stale
+// references survive a run.
+Halide::ParamMap bind_conv2d_args(const Conv2dSpec& spec, const Conv2dParams& params,
+                                  const Conv2dArgs& args, const std::string& caller);
+
 // A JIT-compiled kernel. Compilation happens in the constructor (typically 0.3-1 s).
 // run() may be called repeatedly but not concurrently on one object.
 class Conv2dKernel {

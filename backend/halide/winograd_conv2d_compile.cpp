@@ -1,5 +1,4 @@
 // JIT and ahead-of-time compilation of Winograd conv2d kernels.
-#include <stdexcept>
 #include <utility>
 
 #include "backend/halide/kernel_compile.h"
@@ -7,16 +6,6 @@
 #include "backend/halide/winograd_conv2d_kernel.h"
 
 namespace kiln::halide {
-namespace {
-
-void check_present(const Halide::Buffer<float>& buf, bool wanted, const char* name) {
-  if (buf.defined() != wanted) {
-    throw std::invalid_argument(std::string("WinogradConv2dKernel::run: ") + name +
-                                (wanted ? " is required by the spec" : " is not used by the spec"));
-  }
-}
-
-}  // namespace
 
 WinogradConv2dKernel::WinogradConv2dKernel(const WinogradConv2dSpec& spec,
                                            const Halide::Target& target)
@@ -32,17 +21,9 @@ Halide::Buffer<float> WinogradConv2dKernel::make_output() const {
 }
 
 void WinogradConv2dKernel::run(const Conv2dArgs& args, Halide::Buffer<float>& output) {
-  const Conv2dSpec& s = pipeline_.spec.conv;
-  check_present(args.input, true, "input");
-  check_present(args.weights, true, "weights");
-  check_present(args.bias, s.has_bias, "bias");
-  check_present(args.residual, s.has_residual, "residual");
-  Halide::ParamMap params;
-  params.set(pipeline_.input, args.input);
-  params.set(pipeline_.weights, args.weights);
-  if (s.has_bias) params.set(pipeline_.bias, args.bias);
-  if (s.has_residual) params.set(pipeline_.residual, args.residual);
-  jit_.realize(output, params);
+  const WinogradPipeline& p = pipeline_;
+  jit_.realize(output, bind_conv2d_args(p.spec.conv, {p.input, p.weights, p.bias, p.residual}, args,
+                                        "WinogradConv2dKernel::run"));
 }
 
 void compile_winograd_conv2d(const WinogradConv2dSpec& spec, const Halide::Target& target,
