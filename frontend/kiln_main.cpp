@@ -37,11 +37,11 @@ int main(int argc, char** argv) {
   app.footer("Run 'kiln COMMAND --help' for the options of a command.");
   try {
     std::vector<kiln::driver::Command> commands = {
-        kiln::driver::add_dump_command(app), kiln::driver::add_run_command(app),
+        kiln::driver::add_dump_command(app),    kiln::driver::add_run_command(app),
         kiln::driver::add_compile_command(app), kiln::driver::add_import_command(app),
-        kiln::driver::add_export_command(app),
-        kiln::driver::add_info_command(app), kiln::driver::add_ops_command(app),
-        kiln::driver::add_passes_command(app), kiln::driver::add_bench_command(app)};
+        kiln::driver::add_export_command(app),  kiln::driver::add_info_command(app),
+        kiln::driver::add_ops_command(app),     kiln::driver::add_passes_command(app),
+        kiln::driver::add_bench_command(app)};
     try {
       app.parse(reversed_args(argc, argv));
     } catch (const CLI::ParseError& e) {
@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
       if (c.app->parsed()) return c.run();
     // Checked here rather than with CLI11's require_subcommand, which would
     // report a misspelt command as a missing one instead of naming it.
-    app.exit(CLI::RequiredError("A subcommand (compile, run, bench, dump, info, import, export, ops or passes)"));
+    app.exit(CLI::RequiredError(
+        "A subcommand (compile, run, bench, dump, info, import, export, ops or passes)"));
     return kUsageError;
   } catch (const kiln::Error& e) {
     report(e);

@@ -5,7 +5,8 @@
 namespace kiln {
 
 bool is_name_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == '/';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||
+         c == '/';
 }
 
 char Lexer::advance() {
@@ -37,7 +38,8 @@ Token Lexer::lex_name(Tok kind, SourceLoc loc) {
   std::string name;
   while (is_name_char(peek())) name += advance();
   if (name.empty())
-    throw Error(loc, std::string("expected a name after '") + (kind == Tok::Value ? '%' : '@') + "'");
+    throw Error(loc,
+                std::string("expected a name after '") + (kind == Tok::Value ? '%' : '@') + "'");
   return {kind, name, loc};
 }
 

@@ -46,7 +46,9 @@ std::string describe(const Token& t) {
 
 class Parser {
  public:
-  Parser(const std::string& text, const std::string& file) : lex_(text, file) { tok_ = lex_.next(); }
+  Parser(const std::string& text, const std::string& file) : lex_(text, file) {
+    tok_ = lex_.next();
+  }
 
   std::unique_ptr<Graph> parse() {
     expect_ident("graph");
@@ -99,7 +101,8 @@ class Parser {
     SourceLoc loc = tok_.loc;
     std::string name = tok_.text;
     if (Node* prev = g.find(name))
-      throw Error(loc, "duplicate value name %" + name + " (first defined at " + prev->loc().str() + ")");
+      throw Error(
+          loc, "duplicate value name %" + name + " (first defined at " + prev->loc().str() + ")");
     advance();
     expect_punct("=");
     if (tok_.kind != Tok::Ident) fail_expected("an op name");
@@ -122,7 +125,8 @@ class Parser {
       size_t dist = edit_distance(t.text, d->name);
       if (dist < best_distance) best_distance = dist, best = d->name;
     }
-    throw Error(t.loc, "unknown op '" + t.text + "'" + (best.empty() ? "" : "; did you mean '" + best + "'?") +
+    throw Error(t.loc, "unknown op '" + t.text + "'" +
+                           (best.empty() ? "" : "; did you mean '" + best + "'?") +
                            " ('kiln ops' lists them)");
   }
 
@@ -155,7 +159,8 @@ class Parser {
       Attr value = parse_attr_value();
       // An empty list reads as ints; it takes the kind the schema asks for.
       const AttrSpec* spec = def.find_attr(name);
-      if (spec && spec->kind == AttrKind::Floats && value.kind() == AttrKind::Ints && value.as_ints().empty())
+      if (spec && spec->kind == AttrKind::Floats && value.kind() == AttrKind::Ints &&
+          value.as_ints().empty())
         value = Attr(std::vector<double>{});
       attrs.set(name, std::move(value));
       if (is_punct("}")) break;
@@ -198,7 +203,8 @@ class Parser {
         if (tok_.kind == Tok::Int) {
           ints.push_back(parse_int(tok_));
           any_int = true;
-        } else if (tok_.kind == Tok::Float || (tok_.kind == Tok::Ident && (tok_.text == "inf" || tok_.text == "nan"))) {
+        } else if (tok_.kind == Tok::Float ||
+                   (tok_.kind == Tok::Ident && (tok_.text == "inf" || tok_.text == "nan"))) {
           floats.push_back(parse_float(tok_));
           any_float = true;
         } else {
@@ -210,7 +216,8 @@ class Parser {
       }
     }
     advance();
-    if (any_int && any_float) throw Error(loc, "a list mixes ints and floats; write every float with a '.'");
+    if (any_int && any_float)
+      throw Error(loc, "a list mixes ints and floats; write every float with a '.'");
     return any_float ? Attr(floats) : Attr(ints);
   }
 
@@ -236,7 +243,8 @@ class Parser {
   }
 
   TensorType parse_type() {
-    if (tok_.kind != Tok::Ident || tok_.text != "f32") fail_expected("a tensor type like 'f32[1,3,224,224]'");
+    if (tok_.kind != Tok::Ident || tok_.text != "f32")
+      fail_expected("a tensor type like 'f32[1,3,224,224]'");
     advance();
     expect_punct("[");
     std::vector<int64_t> dims;
@@ -258,8 +266,10 @@ class Parser {
     advance();
     OutputRole role = OutputRole::main;
     if (tok_.kind == Tok::Ident) {
-      if (tok_.text == "aux") role = OutputRole::aux;
-      else if (tok_.text != "main") fail_expected("an output role ('main' or 'aux') or a value");
+      if (tok_.text == "aux")
+        role = OutputRole::aux;
+      else if (tok_.text != "main")
+        fail_expected("an output role ('main' or 'aux') or a value");
       advance();
     }
     if (tok_.kind != Tok::Value) fail_expected("the output value like '%prob'");

@@ -10,7 +10,8 @@
 namespace kiln {
 
 // Parses and verifies. `filename` is used in error locations.
-std::unique_ptr<Graph> parse_graph(const std::string& text, const std::string& filename = "<input>");
+std::unique_ptr<Graph> parse_graph(const std::string& text,
+                                   const std::string& filename = "<input>");
 // Reads the file, then parse_graph. Throws kiln::Error when it cannot be read.
 std::unique_ptr<Graph> parse_graph_file(const std::string& path);
 

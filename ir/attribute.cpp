@@ -54,12 +54,14 @@ std::string Attr::str() const {
       return quote(as_string());
     case AttrKind::Ints: {
       std::string s = "[";
-      for (size_t i = 0; i < as_ints().size(); ++i) s += (i ? ", " : "") + std::to_string(as_ints()[i]);
+      for (size_t i = 0; i < as_ints().size(); ++i)
+        s += (i ? ", " : "") + std::to_string(as_ints()[i]);
       return s + "]";
     }
     case AttrKind::Floats: {
       std::string s = "[";
-      for (size_t i = 0; i < as_floats().size(); ++i) s += (i ? ", " : "") + format_float(as_floats()[i]);
+      for (size_t i = 0; i < as_floats().size(); ++i)
+        s += (i ? ", " : "") + format_float(as_floats()[i]);
       return s + "]";
     }
   }

@@ -20,8 +20,8 @@ const char* attr_kind_name(AttrKind k);
 
 class Attr {
  public:
-  using Storage = std::variant<int64_t, double, std::vector<int64_t>, std::vector<double>,
-                               std::string, bool>;
+  using Storage =
+      std::variant<int64_t, double, std::vector<int64_t>, std::vector<double>, std::string, bool>;
 
   Attr() : v_(int64_t{0}) {}
   Attr(int v) : v_(int64_t{v}) {}

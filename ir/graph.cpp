@@ -22,7 +22,9 @@ std::string Node::describe() const {
   return s;
 }
 
-const char* output_role_name(OutputRole r) { return r == OutputRole::aux ? "aux" : "main"; }
+const char* output_role_name(OutputRole r) {
+  return r == OutputRole::aux ? "aux" : "main";
+}
 
 std::vector<Node*> Graph::nodes() const {
   std::vector<Node*> out;
@@ -76,7 +78,8 @@ void Graph::erase(Node* n) {
 
 void Graph::rename(Node* n, const std::string& new_name) {
   if (new_name == n->name()) return;
-  if (by_name_.count(new_name)) throw Error("cannot rename %" + n->name() + ": %" + new_name + " exists");
+  if (by_name_.count(new_name))
+    throw Error("cannot rename %" + n->name() + ": %" + new_name + " exists");
   by_name_.erase(n->name());
   n->name_ = new_name;
   by_name_[new_name] = n;
@@ -108,7 +111,8 @@ std::vector<Node*> Graph::users(const Node* v) const {
 
 int Graph::use_count(const Node* v) const {
   int count = 0;
-  for (const auto& n : nodes_) count += static_cast<int>(std::count(n->inputs_.begin(), n->inputs_.end(), v));
+  for (const auto& n : nodes_)
+    count += static_cast<int>(std::count(n->inputs_.begin(), n->inputs_.end(), v));
   for (const auto& o : outputs_) count += o.value == v;
   return count;
 }
@@ -156,7 +160,8 @@ void Graph::set_batch(int64_t batch) {
   if (batch < 1) throw Error("batch size must be at least 1, got " + std::to_string(batch));
   for (auto& n : nodes_) {
     if (!n->is("input")) continue;
-    if (n->type_.rank() == 0) throw Error(n->loc(), "%" + n->name() + ": a scalar input has no batch dimension");
+    if (n->type_.rank() == 0)
+      throw Error(n->loc(), "%" + n->name() + ": a scalar input has no batch dimension");
     n->type_.dims[0] = batch;
   }
   infer_shapes();

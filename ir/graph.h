@@ -41,7 +41,9 @@ class Node {
   const Attr& attr(std::string_view name) const;
   int64_t int_attr(std::string_view name) const { return attr(name).as_int(); }
   double float_attr(std::string_view name) const { return attr(name).as_float(); }
-  const std::vector<int64_t>& ints_attr(std::string_view name) const { return attr(name).as_ints(); }
+  const std::vector<int64_t>& ints_attr(std::string_view name) const {
+    return attr(name).as_ints();
+  }
   const std::vector<double>& floats_attr(std::string_view name) const {
     return attr(name).as_floats();
   }

@@ -3,7 +3,8 @@
 //   graph @resnet50 {
 //     %data = input() : f32[1,3,224,224]
 //     %conv1.weight = weight() : f32[64,3,7,7]
-//     %conv1 = conv2d(%data, %conv1.weight) {kernel = [7, 7], stride = [2, 2], pad = [3, 3, 3, 3]} : f32[1,64,112,112]
+//     %conv1 = conv2d(%data, %conv1.weight) {kernel = [7, 7], stride = [2, 2], pad = [3, 3, 3, 3]}
+//     : f32[1,64,112,112]
 //     ...
 //     output %fc
 //     output aux %aux1.fc

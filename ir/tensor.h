@@ -14,7 +14,8 @@ struct Tensor {
   std::vector<float> data;
 
   Tensor() = default;
-  explicit Tensor(TensorType t) : type(std::move(t)), data(static_cast<size_t>(type.num_elements()), 0.0f) {}
+  explicit Tensor(TensorType t)
+      : type(std::move(t)), data(static_cast<size_t>(type.num_elements()), 0.0f) {}
   Tensor(TensorType t, std::vector<float> d) : type(std::move(t)), data(std::move(d)) {}
 
   const std::vector<int64_t>& dims() const { return type.dims; }

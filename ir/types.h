@@ -16,7 +16,8 @@ struct TensorType {
   std::vector<int64_t> dims;
 
   TensorType() = default;
-  explicit TensorType(std::vector<int64_t> d, DType t = DType::f32) : dtype(t), dims(std::move(d)) {}
+  explicit TensorType(std::vector<int64_t> d, DType t = DType::f32)
+      : dtype(t), dims(std::move(d)) {}
 
   int rank() const { return static_cast<int>(dims.size()); }
   int64_t dim(int i) const { return dims.at(static_cast<size_t>(i)); }

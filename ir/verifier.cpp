@@ -79,10 +79,11 @@ class Verifier {
     const OpDef& def = n.def();
     int count = static_cast<int>(n.num_inputs());
     if (count < def.min_inputs || (def.max_inputs() >= 0 && count > def.max_inputs())) {
-      std::string expected = def.max_inputs() < 0 ? "at least " + std::to_string(def.min_inputs)
-                             : def.min_inputs == def.max_inputs()
-                                 ? std::to_string(def.min_inputs)
-                                 : std::to_string(def.min_inputs) + " to " + std::to_string(def.max_inputs());
+      std::string expected =
+          def.max_inputs() < 0 ? "at least " + std::to_string(def.min_inputs)
+          : def.min_inputs == def.max_inputs()
+              ? std::to_string(def.min_inputs)
+              : std::to_string(def.min_inputs) + " to " + std::to_string(def.max_inputs());
       report(n, n.op() + " takes " + expected + (expected == "1" ? " operand" : " operands") +
                     ", got " + std::to_string(count));
       return false;
@@ -121,7 +122,8 @@ class Verifier {
     }
     for (const auto& spec : n.def().attrs) {
       if (spec.required() && !n.attrs().has(spec.name)) {
-        report(n, n.op() + " needs attribute '" + spec.name + "' (" + attr_kind_name(spec.kind) + ")");
+        report(n,
+               n.op() + " needs attribute '" + spec.name + "' (" + attr_kind_name(spec.kind) + ")");
         ok = false;
       }
     }
@@ -140,7 +142,8 @@ class Verifier {
       if (n.def().check) n.def().check(n);
       TensorType inferred = n.def().infer(n);
       if (inferred != n.type())
-        throw Error("declared type " + n.type().str() + " but " + n.op() + " gives " + inferred.str());
+        throw Error("declared type " + n.type().str() + " but " + n.op() + " gives " +
+                    inferred.str());
     } catch (const Error& e) {
       report(n, e.what());
       bad_.insert(&n);
@@ -167,7 +170,9 @@ class Verifier {
 
 }  // namespace
 
-std::vector<Diagnostic> verify_graph(const Graph& g) { return Verifier(g).run(); }
+std::vector<Diagnostic> verify_graph(const Graph& g) {
+  return Verifier(g).run();
+}
 
 void verify_or_throw(const Graph& g) {
   auto diags = verify_graph(g);

@@ -65,7 +65,6 @@ class PassContext {
   // statistics[pass][name]
   const std::map<std::string, std::map<std::string, int64_t>>& statistics() const { return stats_; }
 
-
  private:
   WeightMap& weights_;
   std::vector<Remark> remarks_;

@@ -26,9 +26,9 @@ struct PlanTensor {
   };
   std::string name;  // graph value name, or a derived one ("conv1.weight.packed")
   Storage storage = Storage::arena;
-  std::vector<int> extents;     // Halide order
-  std::vector<int64_t> strides; // in floats, Halide order; dense unless a view
-  int64_t offset = 0;           // in floats, into the arena or the weights blob
+  std::vector<int> extents;      // Halide order
+  std::vector<int64_t> strides;  // in floats, Halide order; dense unless a view
+  int64_t offset = 0;            // in floats, into the arena or the weights blob
   // Views (flatten, reshape, in-place concat slices) share another tensor's
   // storage: offset is then relative to that tensor's start.
   int alias_of = -1;

@@ -21,9 +21,9 @@ void lower_dense(LoweringContext& cx, const Node& n) {
   const int V = cx.block();
   std::vector<float> packed(packed_dense_weights_size(s.out, s.in, V));
   pack_dense_weights(cx.weight_values(*n.input(1)).ptr(), s.out, s.in, V, packed.data());
-  std::vector<int> args{cx.value(*n.input(0), Layout::plain),
-                        cx.add_weights(n.name() + ".weight.packed", {V, s.in, ceil_div(s.out, V)},
-                                       packed)};
+  std::vector<int> args{
+      cx.value(*n.input(0), Layout::plain),
+      cx.add_weights(n.name() + ".weight.packed", {V, s.in, ceil_div(s.out, V)}, packed)};
   if (s.has_bias) {
     Halide::Buffer<float> b = pack_bias(cx.weight_values(*n.input(2)).ptr(), s.out, V);
     args.push_back(cx.add_weights(n.name() + ".bias.packed", {ceil_div(s.out, V) * V},

@@ -66,8 +66,8 @@ void lower_eltwise(LoweringContext& cx, const Node& n) {
   s.n = d[0], s.c = d[1], s.h = d[2], s.w = d[3];
   s.blocked = t.rank() == 4;
   Layout layout = s.blocked ? Layout::blocked : Layout::plain;
-  std::vector<int> extents = s.blocked ? blocked_extents(t, cx.block())
-                                       : std::vector<int>{s.w, s.h, s.c, s.n};
+  std::vector<int> extents =
+      s.blocked ? blocked_extents(t, cx.block()) : std::vector<int>{s.w, s.h, s.c, s.n};
   auto operand = [&](const Node& v) {
     int tensor = cx.value(v, layout);
     if (s.blocked) return tensor;
@@ -76,7 +76,8 @@ void lower_eltwise(LoweringContext& cx, const Node& n) {
   std::vector<int> args{operand(*n.input(0))};
   if (add) args.push_back(operand(*n.input(1)));
   int out = s.blocked ? cx.output_tensor(n, extents) : cx.add_tensor(n.name(), plain_extents(t));
-  args.push_back(s.blocked ? out : cx.add_view(n.name() + ".4d", out, 0, extents, dense_strides(extents)));
+  args.push_back(
+      s.blocked ? out : cx.add_view(n.name() + ".4d", out, 0, extents, dense_strides(extents)));
   int k = cx.kernel(n.op(), s, define_eltwise, compile_eltwise_module);
   cx.add_step(k, std::move(args), cx.layers_of(n), n.op() + " " + t.str(), s.flops());
   cx.set_value(n, out, layout);

@@ -142,7 +142,8 @@ void lower_outputs(LoweringContext& cx) {
     // The runtime names outputs by their tensors: the output takes the
     // value's name (a converted "x.nchw" or a copy "x.out" becomes "x").
     for (size_t i = 0; i < plan.tensors.size(); ++i)
-      if (plan.tensors[i].name == v.name() && static_cast<int>(i) != t) plan.tensors[i].name += ".value";
+      if (plan.tensors[i].name == v.name() && static_cast<int>(i) != t)
+        plan.tensors[i].name += ".value";
     plan.tensors[t].name = v.name();
     plan.tensors[t].storage = PlanTensor::Storage::output;
     claimed.insert(t);

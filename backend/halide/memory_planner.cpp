@@ -9,7 +9,9 @@ namespace {
 
 constexpr int64_t kAlignFloats = 16;  // 64 bytes: one cache line, one AVX-512 vector
 
-int64_t align_up(int64_t v) { return (v + kAlignFloats - 1) / kAlignFloats * kAlignFloats; }
+int64_t align_up(int64_t v) {
+  return (v + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
+}
 
 struct Interval {
   int first = -1, last = -1;

@@ -18,7 +18,9 @@ bool is_artifact_dir(const std::string& path) {
 
 namespace {
 
-TensorType shape_type(const std::vector<int64_t>& dims) { return TensorType(dims); }
+TensorType shape_type(const std::vector<int64_t>& dims) {
+  return TensorType(dims);
+}
 
 // The artifact's inputs as input nodes, so that --input binding and seeding
 // are exactly those of `kiln run MODEL`.
@@ -32,11 +34,11 @@ std::unique_ptr<Graph> input_signature(const Model& model) {
 }  // namespace
 
 ArtifactRun run_artifact(Model& model, const std::vector<std::string>& input_specs, uint64_t seed,
-                         int threads, bool profile,
-                         const std::vector<std::string>& probabilities) {
+                         int threads, bool profile, const std::vector<std::string>& probabilities) {
   TensorMap inputs = make_inputs(*input_signature(model), input_specs, seed);
   std::vector<const float*> in_ptrs;
-  for (int i = 0; i < model.num_inputs(); ++i) in_ptrs.push_back(inputs.at(model.input_name(i)).ptr());
+  for (int i = 0; i < model.num_inputs(); ++i)
+    in_ptrs.push_back(inputs.at(model.input_name(i)).ptr());
   ArtifactRun result;
   std::vector<float*> out_ptrs;
   for (int i = 0; i < model.num_outputs(); ++i) {
@@ -62,8 +64,8 @@ void print_profile(const std::vector<StepProfile>& steps) {
   auto per_call = [](const StepProfile& s) { return s.calls ? s.seconds / s.calls : 0.0; };
   double total = 0;
   for (const auto& s : steps) total += per_call(s);
-  fmt::print("{:>4}  {:>9}  {:>6}  {:>8}  {:<40}  {}\n", "#", "ms", "share", "GFLOP/s",
-             "kernel", "layers");
+  fmt::print("{:>4}  {:>9}  {:>6}  {:>8}  {:<40}  {}\n", "#", "ms", "share", "GFLOP/s", "kernel",
+             "layers");
   for (size_t i = 0; i < steps.size(); ++i) {
     const StepProfile& s = steps[i];
     double t = per_call(s);

@@ -51,8 +51,8 @@ std::vector<OutputInfo> output_infos(const Graph& g) {
   return infos;
 }
 
-void print_outputs(std::ostream& os, const std::vector<OutputInfo>& infos,
-                   const TensorMap& outputs, int k) {
+void print_outputs(std::ostream& os, const std::vector<OutputInfo>& infos, const TensorMap& outputs,
+                   int k) {
   for (const OutputInfo& o : infos) {
     const Tensor& t = outputs.at(o.name);
     fmt::print(os, "output %{} ({}) {}\n", o.name, output_role_name(o.role), t.type.str());

@@ -32,8 +32,8 @@ std::vector<OutputInfo> output_infos(const Graph& g);
 
 // Outputs in the given order; `outputs` maps value names to tensors, as
 // reference::run returns them.
-void print_outputs(std::ostream& os, const std::vector<OutputInfo>& infos,
-                   const TensorMap& outputs, int k = 5);
+void print_outputs(std::ostream& os, const std::vector<OutputInfo>& infos, const TensorMap& outputs,
+                   int k = 5);
 void print_outputs(std::ostream& os, const Graph& g, const TensorMap& outputs, int k = 5);
 
 }  // namespace kiln::driver

@@ -15,23 +15,34 @@ static TensorType infer_conv2d(const Node& n) {
   int64_t groups = n.int_attr("groups");
   if (groups < 1) fail("groups must be >= 1, got " + std::to_string(groups));
   int64_t C = x.dim(1), K = w.dim(0);
-  if (C % groups != 0) fail("input channels " + std::to_string(C) + " not divisible by groups " + std::to_string(groups));
-  if (K % groups != 0) fail("output channels " + std::to_string(K) + " not divisible by groups " + std::to_string(groups));
+  if (C % groups != 0)
+    fail("input channels " + std::to_string(C) + " not divisible by groups " +
+         std::to_string(groups));
+  if (K % groups != 0)
+    fail("output channels " + std::to_string(K) + " not divisible by groups " +
+         std::to_string(groups));
   if (w.dim(1) != C / groups)
     fail("weight %" + n.input(1)->name() + " " + w.str() + " needs " + std::to_string(C / groups) +
-         " input channels per group (input " + x.str() + ", groups " + std::to_string(groups) + ")");
+         " input channels per group (input " + x.str() + ", groups " + std::to_string(groups) +
+         ")");
   if (w.dim(2) != kernel[0] || w.dim(3) != kernel[1])
-    fail("weight %" + n.input(1)->name() + " " + w.str() + " does not match kernel " + n.attr("kernel").str());
-  int64_t H = window_output_size(x.dim(2), kernel[0], stride[0], pad[0], pad[2], dilation[0], false);
-  int64_t W = window_output_size(x.dim(3), kernel[1], stride[1], pad[1], pad[3], dilation[1], false);
+    fail("weight %" + n.input(1)->name() + " " + w.str() + " does not match kernel " +
+         n.attr("kernel").str());
+  int64_t H =
+      window_output_size(x.dim(2), kernel[0], stride[0], pad[0], pad[2], dilation[0], false);
+  int64_t W =
+      window_output_size(x.dim(3), kernel[1], stride[1], pad[1], pad[3], dilation[1], false);
   if (H < 1 || W < 1) fail("the window does not fit the input " + x.str());
   TensorType out({x.dim(0), K, H, W});
   if (n.num_inputs() > 2) {
     const TensorType& b = operand_type(n, 2);
-    if (b.dims != std::vector<int64_t>{K}) fail("bias %" + n.input(2)->name() + " must be f32[" + std::to_string(K) + "], got " + b.str());
+    if (b.dims != std::vector<int64_t>{K})
+      fail("bias %" + n.input(2)->name() + " must be f32[" + std::to_string(K) + "], got " +
+           b.str());
   }
   if (n.num_inputs() > 3 && operand_type(n, 3) != out)
-    fail("residual %" + n.input(3)->name() + " must be " + out.str() + ", got " + n.input(3)->type().str());
+    fail("residual %" + n.input(3)->name() + " must be " + out.str() + ", got " +
+         n.input(3)->type().str());
   check_fused_activation(n);
   return out;
 }

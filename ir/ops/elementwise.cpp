@@ -7,7 +7,9 @@
 
 namespace kiln::ops {
 
-static TensorType same_as_input(const Node& n) { return operand_type(n, 0); }
+static TensorType same_as_input(const Node& n) {
+  return operand_type(n, 0);
+}
 
 // Numpy/ONNX multidirectional broadcasting.
 static TensorType infer_add(const Node& n) {
@@ -26,7 +28,9 @@ static TensorType infer_add(const Node& n) {
   return TensorType(out);
 }
 
-static int64_t one_per_element(const Node& n) { return n.type().num_elements(); }
+static int64_t one_per_element(const Node& n) {
+  return n.type().num_elements();
+}
 
 void register_elementwise_ops(std::vector<OpDef>& ops) {
   OpDef add;

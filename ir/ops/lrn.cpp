@@ -19,7 +19,8 @@ void register_lrn(std::vector<OpDef>& ops) {
   };
   d.infer = [](const Node& n) {
     const TensorType& x = operand_type(n, 0, 4);
-    if (n.int_attr("size") < 1) fail("size must be >= 1, got " + std::to_string(n.int_attr("size")));
+    if (n.int_attr("size") < 1)
+      fail("size must be >= 1, got " + std::to_string(n.int_attr("size")));
     return x;
   };
   d.flops = [](const Node& n) { return (n.int_attr("size") * 2 + 4) * n.type().num_elements(); };

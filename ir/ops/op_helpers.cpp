@@ -2,7 +2,9 @@
 
 namespace kiln::ops {
 
-void fail(const std::string& message) { throw Error(message); }
+void fail(const std::string& message) {
+  throw Error(message);
+}
 
 const TensorType& operand_type(const Node& n, size_t i, int rank) {
   const TensorType& t = n.input(i)->type();

@@ -13,7 +13,8 @@ static TensorType infer_pool(const Node& n) {
   auto stride = ints_of(n, "stride", 2, 1);
   auto pad = ints_of(n, "pad", 4, 0);
   if (pad[0] >= kernel[0] || pad[2] >= kernel[0] || pad[1] >= kernel[1] || pad[3] >= kernel[1])
-    fail("padding " + n.attr("pad").str() + " must be smaller than the kernel " + n.attr("kernel").str());
+    fail("padding " + n.attr("pad").str() + " must be smaller than the kernel " +
+         n.attr("kernel").str());
   bool ceil_mode = n.bool_attr("ceil_mode");
   int64_t H = window_output_size(x.dim(2), kernel[0], stride[0], pad[0], pad[2], 1, ceil_mode);
   int64_t W = window_output_size(x.dim(3), kernel[1], stride[1], pad[1], pad[3], 1, ceil_mode);

@@ -23,7 +23,8 @@ static TensorType infer_reshape(const Node& n) {
   int64_t known = 1;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] == 0) {
-      if (static_cast<int>(i) >= x.rank()) fail("shape entry 0 at position " + std::to_string(i) + " has no input dimension to copy");
+      if (static_cast<int>(i) >= x.rank())
+        fail("shape entry 0 at position " + std::to_string(i) + " has no input dimension to copy");
       out[i] = x.dim(static_cast<int>(i));
     }
     if (out[i] == -1) {
@@ -41,7 +42,8 @@ static TensorType infer_reshape(const Node& n) {
   }
   TensorType t(out);
   if (t.num_elements() != x.num_elements())
-    fail("cannot reshape " + x.str() + " (" + std::to_string(x.num_elements()) + " elements) to " + t.str());
+    fail("cannot reshape " + x.str() + " (" + std::to_string(x.num_elements()) + " elements) to " +
+         t.str());
   return t;
 }
 

@@ -4,7 +4,9 @@
 
 namespace kiln::ops {
 
-static TensorType declared_type(const Node& n) { return n.type(); }
+static TensorType declared_type(const Node& n) {
+  return n.type();
+}
 
 void register_source_ops(std::vector<OpDef>& ops) {
   OpDef input;

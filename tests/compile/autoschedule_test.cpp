@@ -9,8 +9,8 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "backend/halide/codegen/codegen.h"

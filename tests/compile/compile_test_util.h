@@ -20,7 +20,9 @@ inline std::string model_path(const std::string& name) {
   return std::string(KILN_SOURCE_DIR) + "/models/" + name + ".kir";
 }
 
-inline std::string cache_dir() { return std::string(KILN_BINARY_DIR) + "/test-kernel-cache"; }
+inline std::string cache_dir() {
+  return std::string(KILN_BINARY_DIR) + "/test-kernel-cache";
+}
 
 inline halide::CodegenOptions codegen_options() {
   halide::CodegenOptions o;
@@ -64,8 +66,9 @@ inline std::vector<int64_t> top5(const float* row, int64_t n) {
   std::vector<int64_t> idx(static_cast<size_t>(n));
   std::iota(idx.begin(), idx.end(), 0);
   size_t k = std::min<size_t>(5, idx.size());
-  std::partial_sort(idx.begin(), idx.begin() + k, idx.end(),
-                    [&](int64_t a, int64_t b) { return row[a] > row[b] || (row[a] == row[b] && a < b); });
+  std::partial_sort(idx.begin(), idx.begin() + k, idx.end(), [&](int64_t a, int64_t b) {
+    return row[a] > row[b] || (row[a] == row[b] && a < b);
+  });
   idx.resize(k);
   return idx;
 }

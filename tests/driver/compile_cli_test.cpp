@@ -16,7 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string cache_dir() { return std::string(KILN_BINARY_DIR) + "/test-kernel-cache"; }
+std::string cache_dir() {
+  return std::string(KILN_BINARY_DIR) + "/test-kernel-cache";
+}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

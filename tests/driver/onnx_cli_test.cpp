@@ -29,9 +29,8 @@ TEST(OnnxCli, ExportImportAndRunAgree) {
 
   Tensor original = output_of(dir, {"run", "nin"}, "original");
   Tensor from_onnx = output_of(dir, {"run", dir.file("nin.onnx")}, "onnx");
-  Tensor from_text =
-      output_of(dir, {"run", dir.file("nin.kir"), "--weights", dir.file("nin.kir.safetensors")},
-                "text");
+  Tensor from_text = output_of(
+      dir, {"run", dir.file("nin.kir"), "--weights", dir.file("nin.kir.safetensors")}, "text");
   EXPECT_EQ(original.data, from_onnx.data);
   EXPECT_EQ(original.data, from_text.data);
 }

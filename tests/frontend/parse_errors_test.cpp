@@ -32,7 +32,9 @@ std::string error_of(const std::string& text) {
   return "(no error)";
 }
 
-TEST(ParseErrors, ValidTextParses) { EXPECT_EQ(error_of(kValid), "(no error)"); }
+TEST(ParseErrors, ValidTextParses) {
+  EXPECT_EQ(error_of(kValid), "(no error)");
+}
 
 TEST(ParseErrors, MissingGraphKeyword) {
   EXPECT_EQ(error_of("grph @x {}"), "m.kir:1:1: error: expected 'graph', got 'grph'");
@@ -62,8 +64,9 @@ TEST(ParseErrors, UnexpectedCharacter) {
 
 TEST(ParseErrors, TruncatedFile) {
   std::string s = kValid;
-  EXPECT_EQ(error_of(s.substr(0, s.find("  output"))),
-            "m.kir:6:1: error: expected a node ('%name = op(...)'), 'output' or '}', got end of file");
+  EXPECT_EQ(
+      error_of(s.substr(0, s.find("  output"))),
+      "m.kir:6:1: error: expected a node ('%name = op(...)'), 'output' or '}', got end of file");
 }
 
 TEST(ParseErrors, UnknownOpSuggestsTheNearestOne) {
@@ -76,8 +79,9 @@ TEST(ParseErrors, UnknownOpSuggestsTheNearestOne) {
 TEST(ParseErrors, WrongAttributeType) {
   EXPECT_EQ(error_of(edited("stride = [1, 1]", "stride = 1")),
             "m.kir:4:3: error: %c1: attribute 'stride' must be int list, got int 1");
-  EXPECT_EQ(error_of(edited("stride = [1, 1]", "stride = [1.0, 1.0]")),
-            "m.kir:4:3: error: %c1: attribute 'stride' must be int list, got float list [1.0, 1.0]");
+  EXPECT_EQ(
+      error_of(edited("stride = [1, 1]", "stride = [1.0, 1.0]")),
+      "m.kir:4:3: error: %c1: attribute 'stride' must be int list, got float list [1.0, 1.0]");
 }
 
 TEST(ParseErrors, UnknownAndMissingAttributes) {
@@ -94,9 +98,10 @@ TEST(ParseErrors, UnknownAndMissingAttributes) {
 TEST(ParseErrors, ShapeMismatch) {
   EXPECT_EQ(error_of(edited("f32[1,4,8,8]\n  %r", "f32[1,4,7,7]\n  %r")),
             "m.kir:4:3: error: %c1: declared type f32[1,4,7,7] but conv2d gives f32[1,4,8,8]");
-  EXPECT_EQ(error_of(edited("f32[4,3,3,3]", "f32[4,2,3,3]")),
-            "m.kir:4:3: error: %c1: weight %c1.weight f32[4,2,3,3] needs 3 input channels per group "
-            "(input f32[1,3,8,8], groups 1)");
+  EXPECT_EQ(
+      error_of(edited("f32[4,3,3,3]", "f32[4,2,3,3]")),
+      "m.kir:4:3: error: %c1: weight %c1.weight f32[4,2,3,3] needs 3 input channels per group "
+      "(input f32[1,3,8,8], groups 1)");
 }
 
 TEST(ParseErrors, DanglingValue) {
@@ -136,8 +141,9 @@ TEST(ParseErrors, EveryProblemIsListed) {
 }
 
 TEST(ParseErrors, BadOutputRole) {
-  EXPECT_EQ(error_of(edited("output %r", "output training %r")),
-            "m.kir:6:10: error: expected an output role ('main' or 'aux') or a value, got 'training'");
+  EXPECT_EQ(
+      error_of(edited("output %r", "output training %r")),
+      "m.kir:6:10: error: expected an output role ('main' or 'aux') or a value, got 'training'");
 }
 
 TEST(ParseErrors, MissingFile) {

@@ -81,8 +81,9 @@ TEST(RoundTrip, ParsedValuesAreTyped) {
 }
 
 TEST(RoundTrip, CommentsAndSpacingAreNotSignificant) {
-  const char* loose = "# a comment\ngraph   @t{%x=input():f32[1,2]  # trailing\n"
-                      "%y = relu( %x ) :f32[ 1, 2 ]\noutput main %y}";
+  const char* loose =
+      "# a comment\ngraph   @t{%x=input():f32[1,2]  # trailing\n"
+      "%y = relu( %x ) :f32[ 1, 2 ]\noutput main %y}";
   auto g = parse_graph(loose, "loose.kir");
   EXPECT_EQ(print_graph(*g),
             "graph @t {\n  %x = input() : f32[1,2]\n  %y = relu(%x) : f32[1,2]\n  output %y\n}\n");

@@ -100,7 +100,8 @@ TEST(Graph, SetBatchRejectsAReshapeFixedToBatchOne) {
     g->set_batch(2);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("%m (reshape): cannot reshape f32[2,8]"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("%m (reshape): cannot reshape f32[2,8]"),
+              std::string::npos)
         << e.what();
   }
 }
@@ -111,7 +112,8 @@ TEST(Graph, VerifierReportsOperandsOutsideTheGraph) {
   g->find("r")->set_input(0, other->find("c"));
   auto diags = verify_graph(*g);
   ASSERT_EQ(diags.size(), 1u);
-  EXPECT_EQ(diags[0].str(), "<input>:5:3: error: %r: x refers to a value that is not in the graph (%c)");
+  EXPECT_EQ(diags[0].str(),
+            "<input>:5:3: error: %r: x refers to a value that is not in the graph (%c)");
 }
 
 TEST(Graph, VerifierRequiresOutputs) {

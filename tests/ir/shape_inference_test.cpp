@@ -48,9 +48,10 @@ std::string infer_error(const std::string& body) {
 }
 
 TEST(ShapeInference, ConcatChecksTheOtherAxes) {
-  EXPECT_EQ(infer_error("  %p = max_pool2d(%x) {kernel = [2, 2], stride = [2, 2]} : f32[1,6,4,4]\n"
-                        "  %c = concat(%x, %p) : f32[1,12,8,8]\n  output %c\n"),
-            "t.kir:4:3: error: %c: operand %p f32[1,6,4,4] differs from f32[1,6,8,8] outside axis 1");
+  EXPECT_EQ(
+      infer_error("  %p = max_pool2d(%x) {kernel = [2, 2], stride = [2, 2]} : f32[1,6,4,4]\n"
+                  "  %c = concat(%x, %p) : f32[1,12,8,8]\n  output %c\n"),
+      "t.kir:4:3: error: %c: operand %p f32[1,6,4,4] differs from f32[1,6,8,8] outside axis 1");
 }
 
 TEST(ShapeInference, GroupsMustDivideChannels) {
@@ -61,9 +62,10 @@ TEST(ShapeInference, GroupsMustDivideChannels) {
 }
 
 TEST(ShapeInference, PoolPaddingMustBeSmallerThanTheKernel) {
-  EXPECT_EQ(infer_error("  %p = max_pool2d(%x) {kernel = [2, 2], pad = [2, 0, 0, 0]} : f32[1,6,9,7]\n"
-                        "  output %p\n"),
-            "t.kir:3:3: error: %p: padding [2, 0, 0, 0] must be smaller than the kernel [2, 2]");
+  EXPECT_EQ(
+      infer_error("  %p = max_pool2d(%x) {kernel = [2, 2], pad = [2, 0, 0, 0]} : f32[1,6,9,7]\n"
+                  "  output %p\n"),
+      "t.kir:3:3: error: %p: padding [2, 0, 0, 0] must be smaller than the kernel [2, 2]");
 }
 
 TEST(ShapeInference, AddBroadcasts) {
