@@ -28,6 +28,7 @@ struct RegisterTile {
   int kvec = 1;              // output-channel vectors (V lanes each)
   int px = 1;                // output pixels along x
   bool whole_image = false;  // one task per channel tile over all rows (px == out_w)
+  int rows = 1;              // row tasks: output rows per task
 };
 
 // Cheapest tile under a throughput model: cycles per reduction step are the larger of FMA and

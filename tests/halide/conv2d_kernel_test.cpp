@@ -182,6 +182,9 @@ std::vector<Case> host_cases() {
       {"single_output_pixel", make_spec(1, 16, 3, 3, 64, 3, 3, 1, {0, 0, 0, 0}), ""},
       {"k3_c64_batch2", bias_relu(make_spec(2, 64, 14, 14, 64, 3, 3, 1, {1, 1, 1, 1})), ""},
       {"pointwise_s2_downsample", make_spec(1, 32, 8, 8, 64, 1, 1, 2, {0, 0, 0, 0}), ""},
+      // Two rows per task over an odd height: the last task is shifted up and overlaps.
+      {"pointwise_batch3_odd_rows",
+       residual_relu(make_spec(3, 24, 9, 10, 40, 1, 1, 1, {0, 0, 0, 0})), ""},
       {"k1x7_inception", make_spec(1, 16, 7, 9, 16, 1, 7, 1, {0, 3, 0, 3}), ""},
       {"pad_wider_than_kernel", bias_relu(make_spec(1, 4, 3, 4, 4, 1, 1, 1, {2, 2, 2, 2})), ""},
       // Late-layer shapes: whole-image tasks (see SchedulesPickMeasuredTiles).
@@ -250,6 +253,8 @@ TEST(Conv2dKernel, SchedulesPickMeasuredTiles) {
   EXPECT_EQ(build_conv2d(early, avx2).schedule, "avx2 rows tile 2x6");
   EXPECT_EQ(build_conv2d(stem, avx512).schedule, "avx512 rows tile 4x6");
   EXPECT_EQ(build_conv2d(stem, avx2).schedule, "avx2 rows tile 2x6");
+  const Conv2dSpec pointwise = make_spec(1, 256, 56, 56, 64, 1, 1, 1, {0, 0, 0, 0});
+  EXPECT_EQ(build_conv2d(pointwise, avx512).schedule, "avx512 rows2 tile 2x14");
 }
 
 TEST(Conv2dKernel, AvxTwoTargetUsesEightLaneBlocks) {
