@@ -14,6 +14,7 @@
 
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/layout.h"
+#include "tests/halide/aot_test_fixture.h"
 
 namespace kiln::halide {
 namespace {
@@ -46,23 +47,7 @@ Conv2dSpec spec_b() {
   return s;
 }
 
-class Conv2dAotTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (std::system("c++ --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "no C++ compiler";
-    dir_ = fs::temp_directory_path() / ("kiln_halide_aot_" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (handle_ != nullptr) dlclose(handle_);
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
-  void* handle_ = nullptr;
-};
+using Conv2dAotTest = AotTest;
 
 // Runs the AOT function and the JIT kernel of `spec` on the same data; outputs must agree.
 void expect_same_as_jit(KernelFn fn, const Conv2dSpec& s, const Halide::Target& target) {

@@ -16,6 +16,7 @@
 #include "backend/halide/layout.h"
 #include "backend/halide/winograd_conv2d_kernel.h"
 #include "backend/halide/winograd_transforms.h"
+#include "tests/halide/aot_test_fixture.h"
 
 namespace kiln::halide {
 namespace {
@@ -43,22 +44,7 @@ Conv2dSpec layer() {
   return s;
 }
 
-class WinogradAotTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (std::system("c++ --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "no C++ compiler";
-    dir_ = fs::temp_directory_path() / ("kiln_winograd_aot_" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (handle_ != nullptr) dlclose(handle_);
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
-  void* handle_ = nullptr;
-};
+using WinogradAotTest = AotTest;
 
 TEST_F(WinogradAotTest, LinksBesideADirectKernelAndAgreesWithIt) {
   const Halide::Target target = Halide::get_host_target();
