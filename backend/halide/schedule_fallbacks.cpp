@@ -30,4 +30,9 @@ std::vector<ScheduleFallback> schedule_fallbacks() {
   return fallbacks();
 }
 
+void forget_schedule_fallbacks() {
+  std::lock_guard<std::mutex> lock(fallbacks_mutex());
+  fallbacks().clear();
+}
+
 }  // namespace kiln::halide

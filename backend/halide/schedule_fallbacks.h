@@ -20,5 +20,8 @@ struct ScheduleFallback {
 bool record_schedule_fallback(ScheduleFallback f);
 // Everything recorded by this process, in order.
 std::vector<ScheduleFallback> schedule_fallbacks();
+// Empties the record. For a forked compile worker, which inherits its parent's record but must
+// report only what its own kernel's build records.
+void forget_schedule_fallbacks();
 
 }  // namespace kiln::halide

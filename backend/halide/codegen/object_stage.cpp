@@ -23,11 +23,13 @@ void compile_kernel(const PlanKernel& kernel, const Halide::Target& target,
                     const std::string& symbol, const std::string& object_path,
                     const std::string& fallback_path,
                     std::map<OutputFileType, std::string> outputs) {
-  const size_t fallbacks_before = schedule_fallbacks().size();
+  // What the parent recorded before forking (say, the same kernel built in process) would
+  // otherwise hide this build's own fallback: the record keeps one entry per kernel.
+  forget_schedule_fallbacks();
   const Halide::Module module = kernel.build(target, symbol);
   const std::vector<ScheduleFallback> fallbacks = schedule_fallbacks();
-  if (!object_path.empty() && fallbacks.size() > fallbacks_before) {
-    const ScheduleFallback& f = fallbacks.back();
+  if (!object_path.empty() && !fallbacks.empty()) {
+    const ScheduleFallback& f = fallbacks.front();
     write_file_atomic(fallback_path, {f.scheduler + " cannot schedule it: " + f.reason + "\n"});
   }
   const auto& fns = module.functions();
