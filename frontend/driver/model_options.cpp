@@ -110,16 +110,16 @@ std::string resolve_model_path(const std::string& model) {
 
 namespace {
 
-std::unique_ptr<Graph> load_graph(const ModelOptions& o, WeightMap* onnx_weights) {
-  std::unique_ptr<Graph> g = load_model_any(resolve_model_path(o.model), onnx_weights);
-  if (o.batch > 0) g->set_batch(o.batch);
+std::unique_ptr<Graph> load_graph(const std::string& path, int64_t batch, WeightMap* onnx_weights) {
+  std::unique_ptr<Graph> g = load_model_any(path, onnx_weights);
+  if (batch > 0) g->set_batch(batch);
   return g;
 }
 
 }  // namespace
 
 std::unique_ptr<Graph> load_model(const ModelOptions& o) {
-  return load_graph(o, nullptr);
+  return load_graph(resolve_model_path(o.model), o.batch, nullptr);
 }
 
 int64_t batch_of(const Graph& g) {
@@ -129,12 +129,13 @@ int64_t batch_of(const Graph& g) {
 
 LoadedModel load_model_with_weights(const ModelOptions& o) {
   LoadedModel m;
+  const std::string path = resolve_model_path(o.model);
   // Only an ONNX file fills these: its initializers are its weights.
   WeightMap embedded;
-  m.graph = load_graph(o, o.weights.empty() ? &embedded : nullptr);
+  m.graph = load_graph(path, o.batch, o.weights.empty() ? &embedded : nullptr);
   if (!o.weights.empty()) {
     m.weights = load_weights(*m.graph, o.weights, {o.allow_extra_weights});
-  } else if (is_onnx_path(resolve_model_path(o.model))) {
+  } else if (is_onnx_path(path)) {
     m.weights = std::move(embedded);
   } else {
     m.weights = seeded_weights(*m.graph, o.seed);
