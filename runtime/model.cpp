@@ -2,6 +2,7 @@
 #include <exception>
 #include <filesystem>
 
+#include "runtime/error.h"
 #include "runtime/kiln_runtime.h"
 #include "runtime/model_state.h"
 

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <utility>
 
+#include "runtime/error.h"
 #include "runtime/kiln_runtime.h"
 #include "runtime/model_state.h"
 

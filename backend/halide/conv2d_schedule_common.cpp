@@ -45,6 +45,14 @@ bool unroll_window_columns(const Conv2dPipeline& p) {
 void schedule_reduction(Conv2dPipeline& p, const Halide::VarOrRVar& x) {
   p.conv.update().vectorize(p.v).unroll(p.kb).unroll(x);
   if (unroll_window_columns(p)) p.conv.update().unroll(p.r.z);
+  // Four channels per loop trip: the counter, address increments and branch (3 instructions
+  // against a step's ~45) are paid once per four steps. Measured +2-5% on ResNet-50's 1x1
+  // layers in isolation at one thread; more unrolling gained nothing further.
+  const int64_t* channel_steps = Halide::Internal::as_const_int(p.r.x.extent());
+  if (channel_steps != nullptr && *channel_steps % 4 == 0 && *channel_steps >= 8) {
+    Halide::RVar rxo("rxo"), rxi("rxi");
+    p.conv.update().split(p.r.x, rxo, rxi, 4).unroll(rxi);
+  }
 }
 
 // Rows: one task per (tile.rows output rows, channel tile, image), the accumulators of one

@@ -1,0 +1,33 @@
+// Zeroed, page-aligned memory that Linux may back with 2 MiB pages (transparent huge pages,
+// which Debian enables for regions that ask with madvise). Why: a kernel's tasks stream
+// activations and weights spread over hundreds of 4 KiB pages per layer, and every TLB miss is
+// a page walk (two-dimensional under a hypervisor). Measured on ResNet-50's 1x1 convolutions in
+// isolation, 1 thread: 3-11% faster with their buffers on 2 MiB pages. Where the kernel refuses
+// (THP disabled, no contiguous memory) the region stays on 4 KiB pages and works the same.
+#pragma once
+
+#include <cstddef>
+
+namespace kiln::rt {
+
+class LargePageMemory {
+ public:
+  LargePageMemory() = default;
+  // Maps at least `bytes` (rounded up to whole 2 MiB pages) and touches every page, so that a
+  // run never takes a page fault. Throws rt::Error when the memory cannot be mapped.
+  explicit LargePageMemory(size_t bytes);
+  ~LargePageMemory();
+  LargePageMemory(LargePageMemory&& other) noexcept;
+  LargePageMemory& operator=(LargePageMemory&& other) noexcept;
+  LargePageMemory(const LargePageMemory&) = delete;
+  LargePageMemory& operator=(const LargePageMemory&) = delete;
+
+  void* data() const { return data_; }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  void* data_ = nullptr;
+  size_t bytes_ = 0;
+};
+
+}  // namespace kiln::rt
