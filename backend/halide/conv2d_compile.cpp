@@ -5,6 +5,7 @@
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
+#include "backend/halide/prefetch_next_channel_block.h"
 
 namespace kiln::halide {
 namespace {
@@ -51,22 +52,36 @@ void Conv2dKernel::run(const Conv2dArgs& args, Halide::Buffer<float>& output) {
                                         "Conv2dKernel::run"));
 }
 
+Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& target,
+                             const std::string& function_name) {
+  Halide::Pipeline pipeline(p.output);
+  if (p.prefetch_block_stride == 0) {
+    return pipeline.compile_to_module(p.arguments(), function_name, target);
+  }
+  add_next_channel_block_prefetch(pipeline, p.input.name(), p.conv.name() + ".s1." + p.r.x.name(),
+                                  p.prefetch_block_stride);
+  Halide::Module module = pipeline.compile_to_module(p.arguments(), function_name, target);
+  module.append(temporal_prefetch_code(target));
+  return module;
+}
+
 void compile_conv2d(const Conv2dSpec& spec, const Halide::Target& target,
                     const std::string& function_name, const std::string& path_prefix) {
-  const Conv2dPipeline p = build_conv2d(spec, target);
-  compile_pipeline_to_files(p.output, p.arguments(), target, function_name, path_prefix);
+  conv2d_module(build_conv2d(spec, target), target, function_name)
+      .compile({{Halide::OutputFileType::object, path_prefix + ".o"},
+                {Halide::OutputFileType::c_header, path_prefix + ".h"}});
 }
 
 void compile_conv2d_library(const Conv2dSpec& spec, const Halide::Target& target,
                             const std::string& function_name, const std::string& path_prefix) {
-  const Conv2dPipeline p = build_conv2d(spec, target);
-  compile_pipeline_to_library(p.output, p.arguments(), target, function_name, path_prefix);
+  conv2d_module(build_conv2d(spec, target), target, function_name)
+      .compile({{Halide::OutputFileType::static_library, path_prefix + ".a"},
+                {Halide::OutputFileType::c_header, path_prefix + ".h"}});
 }
 
 Halide::Module compile_conv2d_module(const Conv2dSpec& spec, const Halide::Target& target,
                                      const std::string& function_name) {
-  const Conv2dPipeline p = build_conv2d(spec, target);
-  return compile_pipeline_to_module(p.output, p.arguments(), target, function_name);
+  return conv2d_module(build_conv2d(spec, target), target, function_name);
 }
 
 void compile_runtime(const Halide::Target& target, const std::string& object_path) {

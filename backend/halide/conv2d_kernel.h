@@ -80,6 +80,9 @@ struct Conv2dPipeline {
   Halide::Func output{"conv2d_output"};
   // Set by the schedule, for logs and tests: e.g. "avx512 rows tile 2x14".
   std::string schedule;
+  // Set by the schedule when ahead-of-time modules should prefetch the input's next channel
+  // block (prefetch_next_channel_block.h): the block's size in elements. 0: no prefetch.
+  int64_t prefetch_block_stride = 0;
 
   // Inputs in AOT argument order: input, weights, [bias], [residual].
   std::vector<Halide::Argument> arguments() const;
@@ -121,7 +124,9 @@ struct Conv2dParams {
 Halide::ParamMap bind_conv2d_args(const Conv2dSpec& spec, const Conv2dParams& params,
                                   const Conv2dArgs& args, const std::string& caller);
 
-// A JIT-compiled kernel. Compilation happens in the constructor (typically 0.3-1 s).
+// A JIT-compiled kernel. Compilation happens in the constructor (typically 0.3-1 s). The JIT
+// cannot link temporal_prefetch_code(), so a schedule's prefetch pass is left out here: numbers
+// are the same, input-heavy 1x1 kernels up to ~10% slower than their AOT build.
 // run() may be called repeatedly but not concurrently on one object.
 class Conv2dKernel {
  public:
@@ -154,6 +159,10 @@ void compile_conv2d(const Conv2dSpec& spec, const Halide::Target& target,
 // Same, as a static library `<path_prefix>.a` (+ header), runtime included unless NoRuntime.
 void compile_conv2d_library(const Conv2dSpec& spec, const Halide::Target& target,
                             const std::string& function_name, const std::string& path_prefix);
+// A scheduled pipeline as a Halide::Module, with the schedule's prefetch pass and the code it
+// needs (the JIT kernel above compiles without them: see prefetch_next_channel_block.h).
+Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& target,
+                             const std::string& function_name);
 // The kernel as a Halide::Module, for callers that link many modules themselves.
 Halide::Module compile_conv2d_module(const Conv2dSpec& spec, const Halide::Target& target,
                                      const std::string& function_name);

@@ -157,6 +157,12 @@ RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaMode
   if (spec.kh == 1 && spec.kw == 1 && spec.pad_top == 0 && spec.pad_bottom == 0 &&
       spec.out_h() >= 4)
     rows.rows = 2;
+  // Input-heavy pointwise convs wait on the next channel block's input lines; prefetching them
+  // gained 7-11% on ResNet-50's 256->64, 512->128 and 1x1/2 layers (4-11% at two threads).
+  // Not where the output channels outnumber the input ones: the lines are then few, and the
+  // prefetches cost 2-3% (measured on 64->256, 256->1024).
+  const bool input_heavy = spec.c > spec.k || spec.sh > 1 || spec.sw > 1;
+  rows.prefetch_next_block = spec.kh == 1 && spec.kw == 1 && input_heavy;
   return rows;
 }
 
@@ -170,6 +176,10 @@ void apply_register_tiled_schedule(Conv2dPipeline& p, const RegisterTile& tile) 
                            : tile.rows > 1  ? "rows2"
                                             : "rows") +
                " tile " + std::to_string(tile.kvec) + "x" + std::to_string(tile.px);
+  if (tile.prefetch_next_block) {
+    p.prefetch_block_stride = int64_t{p.spec.w} * p.spec.h * p.block;
+    p.schedule += " prefetch";
+  }
 }
 
 }  // namespace kiln::halide::detail

@@ -29,6 +29,8 @@ struct RegisterTile {
   int px = 1;                // output pixels along x
   bool whole_image = false;  // one task per channel tile over all rows (px == out_w)
   int rows = 1;              // row tasks: output rows per task
+  // Prefetch the next channel block's input lines (prefetch_next_channel_block.h).
+  bool prefetch_next_block = false;
 };
 
 // Cheapest tile under a throughput model: cycles per reduction step are the larger of FMA and

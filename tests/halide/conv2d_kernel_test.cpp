@@ -254,7 +254,11 @@ TEST(Conv2dKernel, SchedulesPickMeasuredTiles) {
   EXPECT_EQ(build_conv2d(stem, avx512).schedule, "avx512 rows tile 4x6");
   EXPECT_EQ(build_conv2d(stem, avx2).schedule, "avx2 rows tile 2x6");
   const Conv2dSpec pointwise = make_spec(1, 256, 56, 56, 64, 1, 1, 1, {0, 0, 0, 0});
-  EXPECT_EQ(build_conv2d(pointwise, avx512).schedule, "avx512 rows2 tile 2x14");
+  EXPECT_EQ(build_conv2d(pointwise, avx512).schedule, "avx512 rows2 tile 2x14 prefetch");
+  const Conv2dSpec expanding = make_spec(1, 64, 56, 56, 256, 1, 1, 1, {0, 0, 0, 0});
+  EXPECT_EQ(build_conv2d(expanding, avx512).schedule, "avx512 rows2 tile 2x14");
+  const Conv2dSpec downsample = make_spec(1, 256, 56, 56, 512, 1, 1, 2, {0, 0, 0, 0});
+  EXPECT_EQ(build_conv2d(downsample, avx512).schedule, "avx512 rows2 tile 4x4 prefetch");
 }
 
 TEST(Conv2dKernel, AvxTwoTargetUsesEightLaneBlocks) {
