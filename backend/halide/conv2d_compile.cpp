@@ -55,7 +55,9 @@ void Conv2dKernel::run(const Conv2dArgs& args, Halide::Buffer<float>& output) {
 Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& target,
                              const std::string& function_name) {
   Halide::Pipeline pipeline(p.output);
-  if (p.prefetch_block_stride == 0) {
+  // temporal_prefetch.ll is x86-64 code; elsewhere the kernel goes without the prefetches.
+  const bool x86_64 = target.arch == Halide::Target::X86 && target.bits == 64;
+  if (p.prefetch_block_stride == 0 || !x86_64) {
     return pipeline.compile_to_module(p.arguments(), function_name, target);
   }
   add_next_channel_block_prefetch(pipeline, p.input.name(), p.conv.name() + ".s1." + p.r.x.name(),

@@ -27,13 +27,12 @@ Conv2dSpec pointwise(int c, int hw, int k, int stride) {
   return s;
 }
 
-std::string assembly_of(const Conv2dSpec& spec) {
+std::string assembly_of(const Conv2dSpec& spec, const Halide::Target& target = kAvx512) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("kiln_prefetch_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "kernel.s").string();
-  compile_conv2d_module(spec, kAvx512, "kernel")
-      .compile({{Halide::OutputFileType::assembly, path}});
+  compile_conv2d_module(spec, target, "kernel").compile({{Halide::OutputFileType::assembly, path}});
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
@@ -72,6 +71,24 @@ TEST(PrefetchNextChannelBlock, StridedPixelsGetOneLineEach) {
 TEST(PrefetchNextChannelBlock, ExpandingConvsDoNotPrefetch) {
   const std::string s = assembly_of(pointwise(64, 56, 256, 1));
   EXPECT_EQ(count(s, "\\bprefetch"), 0);
+}
+
+TEST(PrefetchNextChannelBlock, AvxTwoKernelsPrefetchOneLinePerTwoPixels) {
+  // 8-lane blocks: a pixel is half a line, so a 2x6 tile's 6 pixels need 3 lines, 64 bytes
+  // apart from the next block's start (56 * 56 * 8 floats = 100352 bytes on).
+  const std::string s = assembly_of(pointwise(256, 56, 64, 1),
+                                    Halide::Target("x86-64-linux-avx-avx2-fma-f16c-sse41"));
+  for (const char* line : {"100352", "100416", "100480"}) {
+    EXPECT_GE(count(s, std::string("prefetcht0\\s+") + line + "\\("), 1) << line << "\n" << s;
+  }
+  EXPECT_EQ(count(s, "prefetcht0\\s+100384\\("), 0) << "a prefetch per pixel, not per line";
+}
+
+TEST(PrefetchNextChannelBlock, OtherArchitecturesGoWithout) {
+  const Conv2dPipeline p = build_conv2d(pointwise(256, 56, 64, 1), Halide::Target("arm-64-linux"));
+  ASSERT_GT(p.prefetch_block_stride, 0);  // the schedule asks; the x86-64 code cannot be linked
+  const Halide::Module m = conv2d_module(p, Halide::Target("arm-64-linux"), "kernel");
+  EXPECT_TRUE(m.external_code().empty());
 }
 
 }  // namespace
