@@ -5,6 +5,7 @@
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
+#include "backend/halide/prefetch_lines.h"
 #include "backend/halide/prefetch_next_channel_block.h"
 
 namespace kiln::halide {

@@ -23,9 +23,4 @@ namespace kiln::halide {
 void add_next_channel_block_prefetch(Halide::Pipeline& pipeline, const std::string& buffer,
                                      const std::string& channel_loop, int64_t block_stride);
 
-// What a module using the pass must link for its prefetches to be prefetcht0 rather than Halide
-// 14's prefetchnta (temporal_prefetch.ll). Only ahead-of-time modules can: the JIT takes no
-// external code, so JIT kernels are compiled without the pass.
-Halide::ExternalCode temporal_prefetch_code(const Halide::Target& target);
-
 }  // namespace kiln::halide

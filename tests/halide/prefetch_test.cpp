@@ -1,0 +1,107 @@
+// The software prefetch of the direct conv2d (prefetch_next_channel_block.h), read off the
+// lowered statements and the assembly of ahead-of-time modules. Numerics of prefetching kernels
+// are covered by the AOT and zoo compile tests, whose ResNet 1x1 and 1x1/2 layers use it.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "backend/halide/conv2d_kernel.h"
+
+namespace kiln::halide {
+namespace {
+
+const Halide::Target kAvx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-fma-f16c-sse41");
+const Halide::Target kAvx2("x86-64-linux-avx-avx2-fma-f16c-sse41");
+
+Conv2dSpec pointwise(int c, int hw, int k, int stride, bool residual = false) {
+  Conv2dSpec s;
+  s.c = c;
+  s.h = s.w = hw;
+  s.k = k;
+  s.sh = s.sw = stride;
+  s.has_bias = true;
+  s.has_residual = residual;
+  s.activation = Activation::kRelu;
+  return s;
+}
+
+std::string compiled(const Conv2dSpec& spec, Halide::OutputFileType type,
+                     const Halide::Target& target = kAvx512) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("kiln_prefetch_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "kernel.txt").string();
+  compile_conv2d_module(spec, target, "kernel").compile({{type, path}});
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::filesystem::remove_all(dir);
+  return text.str();
+}
+
+std::string stmt(const Conv2dSpec& spec, const Halide::Target& target = kAvx512) {
+  return compiled(spec, Halide::OutputFileType::stmt, target);
+}
+
+std::string assembly(const Conv2dSpec& spec, const Halide::Target& target = kAvx512) {
+  return compiled(spec, Halide::OutputFileType::assembly, target);
+}
+
+// Halide makes the names of a process's later pipelines unique ("conv2d_output$2"); "$" in a
+// pattern stands for that optional suffix.
+int count(const std::string& text, std::string pattern) {
+  for (size_t at = pattern.find('$'); at != std::string::npos; at = pattern.find('$', at + 12)) {
+    pattern.replace(at, 1, "(\\$[0-9]+)?");
+  }
+  const std::regex re(pattern);
+  return static_cast<int>(
+      std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+}
+
+TEST(PrefetchNextChannelBlock, PrefetchesEachPixelLineOfTheNextBlock) {
+  // 2x14 tile: 14 pixels broadcast per step, one line each.
+  EXPECT_EQ(count(stmt(pointwise(256, 56, 64, 1)), "prefetch\\(input$,"), 14);
+}
+
+TEST(PrefetchNextChannelBlock, PrefetchesIntoEveryCacheLevelOneBlockAhead) {
+  // The next block is a 56x56 plane of 16 floats further: 200704 bytes; the 14th pixel is 13
+  // lines after the first.
+  const std::string s = assembly(pointwise(256, 56, 64, 1));
+  EXPECT_EQ(count(s, "\\bprefetchnta\\s"), 0);
+  EXPECT_GE(count(s, "prefetcht0\\s+200704\\(%r[a-z0-9]+,"), 1) << s;
+  EXPECT_GE(count(s, "prefetcht0\\s+201536\\(%r[a-z0-9]+,"), 1);
+}
+
+TEST(PrefetchNextChannelBlock, StridedPixelsGetOneLineEach) {
+  EXPECT_EQ(count(stmt(pointwise(256, 56, 512, 2)), "prefetch\\(input$,"), 4);  // 4x4 tile
+}
+
+TEST(PrefetchNextChannelBlock, ExpandingConvsDoNotPrefetchTheirInput) {
+  EXPECT_EQ(count(stmt(pointwise(64, 56, 256, 1)), "prefetch\\(input$,"), 0);
+}
+
+TEST(PrefetchNextChannelBlock, AvxTwoKernelsPrefetchOneLinePerTwoPixels) {
+  // 8-lane blocks: a pixel is half a line, so a 2x6 tile's 6 pixels need 3 lines, 64 bytes
+  // apart from the next block's start (56 * 56 * 8 floats = 100352 bytes on).
+  const std::string s = assembly(pointwise(256, 56, 64, 1), kAvx2);
+  for (const char* line : {"100352", "100416", "100480"}) {
+    EXPECT_GE(count(s, std::string("prefetcht0\\s+") + line + "\\("), 1) << line << "\n" << s;
+  }
+  EXPECT_EQ(count(s, "prefetcht0\\s+100384\\("), 0) << "a prefetch per pixel, not per line";
+}
+
+TEST(Prefetch, OtherArchitecturesGoWithout) {
+  const Halide::Target arm("arm-64-linux");
+  const Conv2dPipeline p = build_conv2d(pointwise(256, 56, 64, 1), arm);
+  ASSERT_GT(p.prefetch_block_stride, 0);  // the schedule asks; the x86-64 code cannot be linked
+  const Halide::Module m = conv2d_module(p, arm, "kernel");
+  EXPECT_TRUE(m.external_code().empty());
+}
+
+}  // namespace
+}  // namespace kiln::halide
