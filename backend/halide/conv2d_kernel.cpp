@@ -27,8 +27,9 @@ std::vector<int> blocked_extents(int n, int c, int h, int w, int block) {
 Func pad_columns(const Conv2dPipeline& p) {
   const Conv2dSpec& s = p.spec;
   if (s.pad_left == 0 && s.pad_right == 0) return p.input;
-  Halide::Region bounds(5);
-  bounds[1] = Halide::Range(0, s.w);
+  // The column is dimension 1 of the blocked input (V, W, H, C/V, N), 0 of the plain (W, H, C, N).
+  Halide::Region bounds(s.plain_input ? 4 : 5);
+  bounds[s.plain_input ? 0 : 1] = Halide::Range(0, s.w);
   return Halide::BoundaryConditions::constant_exterior(p.input, 0.0f, bounds);
 }
 
@@ -77,7 +78,8 @@ std::string Conv2dSpec::to_string() const {
   os << "n" << n << "_c" << c << "_" << h << "x" << w << "_k" << k << "_" << kh << "x" << kw << "_s"
      << sh << "x" << sw << "_p" << pad_top << "x" << pad_left << "x" << pad_bottom << "x"
      << pad_right << "_d" << dh << "x" << dw << "_g" << groups << (has_bias ? "_bias" : "")
-     << (has_residual ? "_res" : "") << activation_suffix(activation, activation_params);
+     << (has_residual ? "_res" : "") << (plain_input ? "_plain" : "")
+     << activation_suffix(activation, activation_params);
   return os.str();
 }
 
@@ -90,6 +92,7 @@ void validate(const Conv2dSpec& s) {
   require(s.groups > 0 && s.c % s.groups == 0 && s.k % s.groups == 0,
           "groups must divide both channel counts");
   require(s.out_h() > 0 && s.out_w() > 0, "window larger than the padded input");
+  require(!s.plain_input || s.groups == 1, "a plain input needs groups == 1");
   validate_activation(s.activation, s.activation_params, "Conv2dSpec");
 }
 
@@ -115,17 +118,18 @@ Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
   p.spec = s;
   p.block = block;
   const int V = block, cg = s.c / s.groups, kb = ceil_div(s.k, V);
-  p.input = Halide::ImageParam(Halide::Float(32), 5, "input");
+  p.input = Halide::ImageParam(Halide::Float(32), s.plain_input ? 4 : 5, "input");
   p.weights = Halide::ImageParam(Halide::Float(32), 5, "weights");
   p.bias = Halide::ImageParam(Halide::Float(32), 1, "bias");
   p.residual = Halide::ImageParam(Halide::Float(32), 5, "residual");
   const auto out_extents = blocked_extents(s.n, s.k, s.out_h(), s.out_w(), V);
-  constrain_dense(p.input, blocked_extents(s.n, s.c, s.h, s.w, V));
+  constrain_dense(p.input, s.plain_input ? std::vector<int>{s.w, s.h, s.c, s.n}
+                                         : blocked_extents(s.n, s.c, s.h, s.w, V));
   constrain_dense(p.weights, {V, cg, s.kw, s.kh, kb});
   if (s.has_bias) constrain_dense(p.bias, {kb * V});
   if (s.has_residual) constrain_dense(p.residual, out_extents);
 
-  const bool aligned = block_aligned_groups(s, V);
+  const bool aligned = !s.plain_input && block_aligned_groups(s, V);
   p.r = Halide::RDom({{0, aligned ? V : cg}, {0, aligned ? cg / V : 1}, {0, s.kw}, {0, s.kh}}, "r");
   const Halide::Var &v = p.v, &x = p.x, &y = p.y, &k = p.kb, &n = p.n;
   Func in = pad_columns(p);
@@ -141,8 +145,8 @@ Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
     yin = Halide::clamp(yin, 0, s.h - 1);
   }
   p.conv(v, x, y, k, n) = s.has_bias ? p.bias(k * V + v) : Expr(0.0f);
-  p.conv(v, x, y, k, n) +=
-      in(c.lane, xin, yin, c.block, n) * p.weights(v, c.in_group, p.r.z, p.r.w, k);
+  Expr pixel = s.plain_input ? in(xin, yin, c.in_group, n) : in(c.lane, xin, yin, c.block, n);
+  p.conv(v, x, y, k, n) += pixel * p.weights(v, c.in_group, p.r.z, p.r.w, k);
 
   p.output(v, x, y, k, n) =
       conv2d_epilogue(s, p.conv(v, x, y, k, n), p.residual(v, x, y, k, n), k * V + v, V);

@@ -6,6 +6,7 @@
 //
 // Buffers at the kernel boundary use the layouts of layout.h, with V = channel_block(target):
 //   input     blocked  (V, W,  H,  ceil(C/V), N)        read: lanes < C only
+//             or plain (W, H, C, N) with plain_input   (NCHW, for C < V: image stems)
 //   weights   packed   (V, C/groups, kw, kh, ceil(K/V)) see repack_weights_oihw()
 //   bias      packed   (ceil(K/V) * V)                  only if has_bias, see pack_bias()
 //   residual  blocked  (V, Wo, Ho, ceil(K/V), N)        only if has_residual
@@ -47,6 +48,10 @@ struct Conv2dSpec {
   int groups = 1;      // c and k must be multiples; depthwise is groups == c
   bool has_bias = false;
   bool has_residual = false;  // adds a tensor of the output's shape before the activation
+  // Reads the input as plain NCHW instead of blocked. For few channels (a network's RGB stem,
+  // C < V, groups 1): blocked, 3 channels take a 16-lane pixel, so the stem would read 5x the
+  // bytes it uses, and the graph input would need a layout conversion first.
+  bool plain_input = false;
   Activation activation = Activation::kNone;
   ActivationParams activation_params;  // only those `activation` uses (activation.h)
 

@@ -162,7 +162,7 @@ RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaMode
   // Not where the output channels outnumber the input ones: the lines are then few, and the
   // prefetches cost 2-3% (measured on 64->256, 256->1024).
   const bool input_heavy = spec.c > spec.k || spec.sh > 1 || spec.sw > 1;
-  rows.prefetch_next_block = spec.kh == 1 && spec.kw == 1 && input_heavy;
+  rows.prefetch_next_block = spec.kh == 1 && spec.kw == 1 && input_heavy && !spec.plain_input;
   return rows;
 }
 

@@ -31,7 +31,7 @@ using halide::Scheduler;
 
 // conv+relu, max pool, conv with a residual (fused by -O), global average
 // pooling, flatten, dense and softmax: every kernel family a classifier needs
-// (the input's layout conversion included).
+// (the 3-channel stem reading the plain input among them).
 constexpr const char* kModel = R"(graph @small {
   %data = input() : f32[1,3,32,32]
   %conv1.weight = weight() : f32[16,3,3,3]
