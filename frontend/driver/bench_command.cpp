@@ -105,6 +105,7 @@ BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) 
   r.run_ms = t.run_ms;
   r.latency = latency_stats(t.run_ms);
   r.other_load = t.other_load;
+  r.clock_ghz = measure_clock_ghz();
   r.model_flops = manifest.flops;
   r.layers = layer_rows(t.steps, manifest, r.peak.all_threads_gflops);
   return r;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace kiln::driver {
@@ -13,6 +14,8 @@ using Json = nlohmann::ordered_json;
 
 // Above this share of the CPUs taken by other processes, a run is flagged.
 constexpr double kBusy = 0.05;
+// A clock this much below the peak's is reported (the measurement itself varies by ~1%).
+constexpr double kClockTolerance = 0.03;
 
 std::string join(const std::vector<std::string>& parts, const char* sep) {
   std::string s;
@@ -76,6 +79,20 @@ std::string describe_peak(const MachinePeak& p) {
       p.flops_per_cycle(), source);
 }
 
+std::string describe_clock(double clock_ghz, const MachinePeak& p) {
+  std::string text = fmt::format("clock after the timed runs: {:.2f} GHz", clock_ghz);
+  if (p.ghz <= 0 || clock_ghz <= 0) return text;
+  const double change = clock_ghz / p.ghz - 1;
+  if (std::abs(change) < kClockTolerance) {
+    return text + fmt::format(" (the peak's: {:.2f} GHz)", p.ghz);
+  }
+  return text + fmt::format(
+                    ", {:.0f}% {} the {:.2f} GHz the peak was measured at: %peak figures {} the "
+                    "efficiency at this clock by as much (--remeasure-peak)",
+                    100 * std::abs(change), change < 0 ? "below" : "above", p.ghz,
+                    change < 0 ? "understate" : "overstate");
+}
+
 std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
                                  const ArtifactManifest& manifest, double peak_gflops) {
   std::vector<LayerRow> rows;
@@ -122,6 +139,7 @@ void print_summary(const BenchReport& r, std::FILE* out) {
       r.latency.median > 0 ? r.batch * 1e3 / r.latency.median : 0, r.model_flops * 1e-9, gflops,
       percent(gflops, r.peak.all_threads_gflops));
   fmt::print(out, "machine peak: {}\n", describe_peak(r.peak));
+  fmt::print(out, "{}\n", describe_clock(r.clock_ghz, r.peak));
 }
 
 void print_layer_table(const BenchReport& r, std::FILE* out) {
@@ -171,6 +189,7 @@ std::string bench_json(const BenchReport& r) {
             {"percent_of_peak", percent(gflops, r.peak.all_threads_gflops)},
             {"peak_gflops", r.peak.all_threads_gflops},
             {"peak", peak_json(r.peak)},
+            {"clock_ghz", r.clock_ghz},
             {"compile",
              {{"compiled", r.compile.compiled},
               {"kernels", r.compile.kernels},

@@ -31,6 +31,11 @@ struct MachinePeak {
 // Measures now. threads >= 1.
 MachinePeak measure_machine_peak(int threads);
 
+// The clock one thread runs at now, in GHz (MachinePeak::ghz's measurement, ~50 ms). A shared or
+// virtual machine's clock moves with the host's load (3.6-3.9 GHz seen on the same VM in one
+// day), while the peak is cached once: `kiln bench` states both so a reader can tell.
+double measure_clock_ghz();
+
 // The cached figure for this CPU and thread count under cache_dir, measuring
 // (and caching) it when absent or when `remeasure` is set. An unwritable
 // cache is not an error: the figure is then measured every time.

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -65,7 +66,7 @@ TEST_F(BenchTest, JsonHasLatencyPeakAndLayers) {
   Json j = bench_json({"--runs", "3", "--warmup", "1", "--peak-gflops", "100"});
   ASSERT_TRUE(j.is_object());
   for (const char* key : {"median_ms", "min_ms", "p90_ms", "threads", "batch", "peak_gflops",
-                          "samples_ms", "layers", "model_flops", "other_load"})
+                          "samples_ms", "layers", "model_flops", "other_load", "clock_ghz"})
     EXPECT_TRUE(j.contains(key)) << key;
   double min = j["min_ms"], median = j["median_ms"], p90 = j["p90_ms"];
   EXPECT_GT(min, 0);
@@ -78,6 +79,8 @@ TEST_F(BenchTest, JsonHasLatencyPeakAndLayers) {
   EXPECT_EQ(j["batch"], 1);
   EXPECT_GE(j["threads"].get<int>(), 1);
   EXPECT_DOUBLE_EQ(j["peak_gflops"].get<double>(), 100.0);
+  EXPECT_GT(j["clock_ghz"].get<double>(), 0.1);  // a real clock, in GHz
+  EXPECT_LT(j["clock_ghz"].get<double>(), 10.0);
   // conv 2*16*32*32*27 + dense 2*10*4096 multiply-adds' worth of flops, at least.
   EXPECT_GE(j["model_flops"].get<double>(), 2.0 * 16 * 32 * 32 * 27 + 2.0 * 10 * 4096);
 }
@@ -107,6 +110,11 @@ TEST_F(BenchTest, PerLayerTableAndMeasuredPeak) {
   EXPECT_NE(r.out.find("p90"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("machine peak:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("microkernel"), std::string::npos) << r.out;
+  // The clock now, beside the one the (measured or cached) peak was taken at.
+  const std::regex clock(
+      "clock after the timed runs: [0-9]+\\.[0-9]{2} GHz(, [0-9]+% (below|above) the |"
+      " \\(the peak's: )[0-9]+\\.[0-9]{2} GHz");
+  EXPECT_TRUE(std::regex_search(r.out, clock)) << r.out;
   for (const char* column : {"ms/call", "GFLOP/s", "%peak", "share", "layers"})
     EXPECT_NE(r.out.find(column), std::string::npos) << column;
   EXPECT_NE(r.out.find("conv2d 3x3/1 3->16"), std::string::npos) << r.out;
