@@ -1,4 +1,4 @@
-// Zeroed, page-aligned memory that Linux may back with 2 MiB pages (transparent huge pages,
+// Zeroed, 2 MiB-aligned memory that Linux may back with 2 MiB pages (transparent huge pages,
 // which Debian enables for regions that ask with madvise). Why: a kernel's tasks stream
 // activations and weights spread over hundreds of 4 KiB pages per layer, and every TLB miss is
 // a page walk (two-dimensional under a hypervisor). Measured on ResNet-50's 1x1 convolutions in

@@ -5,8 +5,8 @@
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
-#include "backend/halide/prefetch_lines.h"
 #include "backend/halide/prefetch_next_channel_block.h"
+#include "backend/halide/temporal_prefetch.h"
 
 namespace kiln::halide {
 namespace {
@@ -56,12 +56,11 @@ void Conv2dKernel::run(const Conv2dArgs& args, Halide::Buffer<float>& output) {
 Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& target,
                              const std::string& function_name) {
   Halide::Pipeline pipeline(p.output);
-  // temporal_prefetch.ll is x86-64 code; elsewhere the kernel goes without the prefetches.
-  const bool x86_64 = target.arch == Halide::Target::X86 && target.bits == 64;
-  if (p.prefetch_block_stride == 0 || !x86_64) {
+  // Without the temporal replacement the prefetches would be non-temporal, slower than none.
+  if (p.prefetch_block_stride == 0 || !can_link_temporal_prefetch(target)) {
     return pipeline.compile_to_module(p.arguments(), function_name, target);
   }
-  add_next_channel_block_prefetch(pipeline, p.input.name(), p.conv.name() + ".s1." + p.r.x.name(),
+  add_next_channel_block_prefetch(pipeline, p.input.name(), p.channel_loop,
                                   p.prefetch_block_stride);
   Halide::Module module = pipeline.compile_to_module(p.arguments(), function_name, target);
   module.append(temporal_prefetch_code(target));

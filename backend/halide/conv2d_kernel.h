@@ -88,6 +88,9 @@ struct Conv2dPipeline {
   // Set by the schedule when ahead-of-time modules should prefetch the input's next channel
   // block (prefetch_next_channel_block.h): the block's size in elements. 0: no prefetch.
   int64_t prefetch_block_stride = 0;
+  // Set by the schedule: the lowered name of the reduction's channel loop (where the prefetch
+  // pass goes), e.g. "conv.s1.r$x.rxo" once the loop is split for unrolling.
+  std::string channel_loop;
 
   // Inputs in AOT argument order: input, weights, [bias], [residual].
   std::vector<Halide::Argument> arguments() const;
@@ -130,8 +133,8 @@ Halide::ParamMap bind_conv2d_args(const Conv2dSpec& spec, const Conv2dParams& pa
                                   const Conv2dArgs& args, const std::string& caller);
 
 // A JIT-compiled kernel. Compilation happens in the constructor (typically 0.3-1 s). The JIT
-// cannot link temporal_prefetch_code(), so a schedule's prefetch pass is left out here: numbers
-// are the same, input-heavy 1x1 kernels up to ~10% slower than their AOT build.
+// cannot link temporal_prefetch_code(), so a schedule's prefetch pass is left out here: results
+// are identical, input-heavy 1x1 kernels up to ~10% slower than their AOT build.
 // run() may be called repeatedly but not concurrently on one object.
 class Conv2dKernel {
  public:

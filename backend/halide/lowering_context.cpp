@@ -119,7 +119,10 @@ void LoweringContext::set_value(const Node& n, int tensor, Layout layout) {
 }
 
 Layout LoweringContext::layout_of(const Node& n) const {
-  return produced_layout_.at(&n);
+  auto it = produced_layout_.find(&n);
+  if (it == produced_layout_.end())
+    throw Error("halide backend: %" + n.name() + " is used before it was lowered");
+  return it->second;
 }
 
 int LoweringContext::value(const Node& n, Layout layout) {

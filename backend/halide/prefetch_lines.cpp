@@ -3,8 +3,6 @@
 #include <stdexcept>
 #include <utility>
 
-#include "temporal_prefetch_bitcode.h"
-
 namespace kiln::halide {
 namespace {
 
@@ -60,7 +58,8 @@ std::vector<Expr> distinct_lines(const std::vector<Expr>& indices) {
     bool same_line = false;
     for (const Expr& line : lines) {
       const int64_t* d = as_const_int(simplify(index - line));
-      same_line = same_line || (d != nullptr && *d > -kFloatsPerLine && *d < kFloatsPerLine);
+      same_line = d != nullptr && *d > -kFloatsPerLine && *d < kFloatsPerLine;
+      if (same_line) break;
     }
     if (!same_line) lines.push_back(index);
   }
@@ -76,12 +75,6 @@ Stmt prefetch_then(const std::string& buffer, const std::vector<Expr>& indices, 
   }
   block.push_back(std::move(then));
   return Block::make(block);
-}
-
-Halide::ExternalCode temporal_prefetch_code(const Halide::Target& target) {
-  const std::vector<uint8_t> bitcode(kTemporalPrefetchBitcode,
-                                     kTemporalPrefetchBitcode + kTemporalPrefetchBitcode_size);
-  return Halide::ExternalCode::bitcode_wrapper(target, bitcode, "kiln_temporal_prefetch");
 }
 
 }  // namespace kiln::halide

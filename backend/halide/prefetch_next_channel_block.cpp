@@ -25,7 +25,7 @@ class PrefetchNextChannelBlock : public IRMutator {
 
   Stmt visit(const For* op) override {
     Stmt loop = IRMutator::visit(op);
-    if (op->name != loop_ && op->name != loop_ + ".rxo") return loop;
+    if (op->name != loop_) return loop;
     // The first iteration's lines, a block further on (in the indices' own 32-bit type, as
     // Halide's flattened addresses are).
     const Stmt first = substitute(op->name, op->min, op->body);

@@ -16,10 +16,10 @@
 
 namespace kiln::halide {
 
-// Adds the pass to `pipeline`: before every loop named `channel_loop` (or its outer half
-// `channel_loop + ".rxo"` once split), one prefetch per distinct line of `buffer` that the loop's
-// scalar (broadcast) loads touch at its first iteration, `block_stride` elements further on.
-// Prefetches never fault, so the last block's (past the end of the buffer) are harmless.
+// Adds the pass to `pipeline`: before every loop named `channel_loop` (its lowered name, e.g.
+// "conv.s1.r$x.rxo"), one prefetch per distinct line of `buffer` that the loop's scalar
+// (broadcast) loads touch at its first iteration, `block_stride` elements further on. x86
+// prefetches never fault, so the last block's (past the end of the buffer) are harmless.
 void add_next_channel_block_prefetch(Halide::Pipeline& pipeline, const std::string& buffer,
                                      const std::string& channel_loop, int64_t block_stride);
 

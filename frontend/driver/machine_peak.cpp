@@ -197,22 +197,6 @@ Rate best_rate(const Microkernel& k, int64_t iters, int threads) {
   return best_cpu;
 }
 
-// One dependent add per cycle: the chain's length over its time is the clock.
-// Register operands, not immediates: recent cores (Golden Cove) fold chains of
-// add-immediate at rename and would retire several a cycle.
-double measure_ghz_now() {
-  constexpr int64_t kBlocks = 20000;  // of 1000 adds: 20 M cycles, ~7 ms
-  double best = 0;
-  for (int trial = 0; trial < kTrials; ++trial) {
-    uint64_t x = 0, one = 1;
-    double start = thread_cpu_seconds();  // not wall time: preemption would slow the "clock"
-    for (int64_t b = 0; b < kBlocks; ++b)
-      asm volatile(".rept 1000\n\taddq %1, %0\n\t.endr" : "+r"(x) : "r"(one));
-    best = std::max(best, kBlocks * 1000.0 / (thread_cpu_seconds() - start) * 1e-9);
-  }
-  return best;
-}
-
 std::map<std::string, std::string> cpuinfo_fields() {
   std::map<std::string, std::string> fields;
   std::ifstream in("/proc/cpuinfo");
@@ -287,6 +271,22 @@ void write_cached(const fs::path& path, const MachinePeak& p) {
 
 }  // namespace
 
+// One dependent add per cycle: the chain's length over its time is the clock.
+// Register operands, not immediates: recent cores (Golden Cove) fold chains of
+// add-immediate at rename and would retire several a cycle.
+double measure_clock_ghz() {
+  constexpr int64_t kBlocks = 20000;  // of 1000 adds: 20 M cycles, ~7 ms
+  double best = 0;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    uint64_t x = 0, one = 1;
+    double start = thread_cpu_seconds();  // not wall time: preemption would slow the "clock"
+    for (int64_t b = 0; b < kBlocks; ++b)
+      asm volatile(".rept 1000\n\taddq %1, %0\n\t.endr" : "+r"(x) : "r"(one));
+    best = std::max(best, kBlocks * 1000.0 / (thread_cpu_seconds() - start) * 1e-9);
+  }
+  return best;
+}
+
 MachinePeak measure_machine_peak(int threads) {
   Microkernel k = host_microkernel();
   MachinePeak p;
@@ -299,7 +299,7 @@ MachinePeak measure_machine_peak(int threads) {
   p.single_thread_gflops = one.gflops;
   p.all_threads_gflops = all.gflops;
   p.contended = one.contended || all.contended;
-  p.ghz = measure_ghz_now();
+  p.ghz = measure_clock_ghz();
   return p;
 }
 
@@ -323,10 +323,6 @@ MachinePeak machine_peak(const std::string& cache_dir, int threads, bool remeasu
     write_cached(path, measured);
   }
   return measured;
-}
-
-double measure_clock_ghz() {
-  return measure_ghz_now();
 }
 
 }  // namespace kiln::driver

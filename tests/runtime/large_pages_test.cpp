@@ -1,23 +1,36 @@
 #include "runtime/large_pages.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <utility>
+#include <vector>
+
+#include "runtime/error.h"
 
 namespace kiln::rt {
 namespace {
 
 constexpr size_t kLargePage = size_t{2} << 20;
 
-TEST(LargePageMemory, IsZeroedAlignedAndRoundedToWholeLargePages) {
+TEST(LargePageMemory, IsAlignedAndRoundedToWholeLargePages) {
   LargePageMemory m(3 * kLargePage + 5);
   ASSERT_NE(m.data(), nullptr);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(m.data()) % kLargePage, 0u);
   EXPECT_EQ(m.bytes(), 4 * kLargePage);
+}
+
+TEST(LargePageMemory, EveryPageIsResidentAndZeroBeforeFirstUse) {
+  // Faulted in at construction, so that a model's first run takes no page fault.
+  LargePageMemory m(3 * kLargePage);
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> resident(m.bytes() / page);
+  ASSERT_EQ(mincore(m.data(), m.bytes(), resident.data()), 0);
+  for (size_t i = 0; i < resident.size(); ++i) ASSERT_TRUE(resident[i] & 1) << "page " << i;
   const auto* bytes = static_cast<const unsigned char*>(m.data());
   for (size_t i = 0; i < m.bytes(); i += 4093) ASSERT_EQ(bytes[i], 0) << "byte " << i;
-  EXPECT_EQ(bytes[m.bytes() - 1], 0);
 }
 
 TEST(LargePageMemory, IsWritableToItsLastByte) {
@@ -46,8 +59,9 @@ TEST(LargePageMemory, MovesOwnership) {
   EXPECT_EQ(b.data(), nullptr);
 }
 
-TEST(LargePageMemory, ImpossibleSizeIsAnError) {
-  EXPECT_THROW(LargePageMemory(SIZE_MAX / 2), std::exception);
+TEST(LargePageMemory, ImpossibleSizesAreErrors) {
+  EXPECT_THROW(LargePageMemory(SIZE_MAX / 2), Error);  // mmap refuses it
+  EXPECT_THROW(LargePageMemory(SIZE_MAX), Error);      // would overflow the rounding
 }
 
 }  // namespace
