@@ -11,7 +11,9 @@ std::optional<TensorType> apply_steps(const std::vector<ShapeStep>& steps, const
   Node* x = scratch.add_node("input", "x", {}, {}, in);
   try {
     for (size_t i = 0; i < steps.size(); ++i) {
-      Node* n = scratch.add_node(steps[i].op, "s" + std::to_string(i), {x}, steps[i].attrs);
+      // Appended, not "s" + ...: GCC 12 warns falsely (-Wrestrict) on literal + temporary.
+      const std::string name = std::string("s").append(std::to_string(i));
+      Node* n = scratch.add_node(steps[i].op, name, {x}, steps[i].attrs);
       if (n->def().check) n->def().check(*n);
       n->set_type(n->def().infer(*n));
       x = n;

@@ -35,8 +35,8 @@ inline std::string compare_tensors(const Tensor& actual, const Tensor& expected,
   }
   if (bad == 0) return "";
   auto at = [&](size_t i) {
-    return "[" + std::to_string(i) + "] " + std::to_string(actual.data[i]) + " vs expected " +
-           std::to_string(expected.data[i]);
+    return std::string("[") + std::to_string(i) + "] " + std::to_string(actual.data[i]) +
+           " vs expected " + std::to_string(expected.data[i]);
   };
   return std::to_string(bad) + " of " + std::to_string(actual.data.size()) +
          " elements differ; first " + at(first) + "; worst " + at(worst);
