@@ -1,4 +1,5 @@
 // JIT and ahead-of-time compilation of conv2d kernels.
+#include <cstdint>
 #include <stdexcept>
 #include <utility>
 
@@ -57,11 +58,12 @@ Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& targ
                              const std::string& function_name) {
   Halide::Pipeline pipeline(p.output);
   // Without the temporal replacement the prefetches would be non-temporal, slower than none.
-  if (p.prefetch_block_stride == 0 || !can_link_temporal_prefetch(target)) {
+  if (!p.prefetch_next_block || !can_link_temporal_prefetch(target)) {
     return pipeline.compile_to_module(p.arguments(), function_name, target);
   }
-  add_next_channel_block_prefetch(pipeline, p.input.name(), p.channel_loop,
-                                  p.prefetch_block_stride);
+  // One block of the blocked input (V, W, H, C/V, N) is a W x H plane of V lanes.
+  const int64_t block_stride = int64_t{p.spec.w} * p.spec.h * p.block;
+  add_next_channel_block_prefetch(pipeline, p.input.name(), p.channel_loop, block_stride);
   Halide::Module module = pipeline.compile_to_module(p.arguments(), function_name, target);
   module.append(temporal_prefetch_code(target));
   return module;
@@ -69,16 +71,13 @@ Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& targ
 
 void compile_conv2d(const Conv2dSpec& spec, const Halide::Target& target,
                     const std::string& function_name, const std::string& path_prefix) {
-  conv2d_module(build_conv2d(spec, target), target, function_name)
-      .compile({{Halide::OutputFileType::object, path_prefix + ".o"},
-                {Halide::OutputFileType::c_header, path_prefix + ".h"}});
+  write_module_files(conv2d_module(build_conv2d(spec, target), target, function_name), path_prefix);
 }
 
 void compile_conv2d_library(const Conv2dSpec& spec, const Halide::Target& target,
                             const std::string& function_name, const std::string& path_prefix) {
-  conv2d_module(build_conv2d(spec, target), target, function_name)
-      .compile({{Halide::OutputFileType::static_library, path_prefix + ".a"},
-                {Halide::OutputFileType::c_header, path_prefix + ".h"}});
+  write_module_library(conv2d_module(build_conv2d(spec, target), target, function_name),
+                       path_prefix);
 }
 
 Halide::Module compile_conv2d_module(const Conv2dSpec& spec, const Halide::Target& target,

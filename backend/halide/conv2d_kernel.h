@@ -86,8 +86,8 @@ struct Conv2dPipeline {
   // Set by the schedule, for logs and tests: e.g. "avx512 rows tile 2x14".
   std::string schedule;
   // Set by the schedule when ahead-of-time modules should prefetch the input's next channel
-  // block (prefetch_next_channel_block.h): the block's size in elements. 0: no prefetch.
-  int64_t prefetch_block_stride = 0;
+  // block (prefetch_next_channel_block.h).
+  bool prefetch_next_block = false;
   // Set by the schedule: the lowered name of the reduction's channel loop (where the prefetch
   // pass goes), e.g. "conv.s1.r$x.rxo" once the loop is split for unrolling.
   std::string channel_loop;

@@ -179,7 +179,7 @@ void apply_register_tiled_schedule(Conv2dPipeline& p, const RegisterTile& tile) 
                                             : "rows") +
                " tile " + std::to_string(tile.kvec) + "x" + std::to_string(tile.px);
   if (tile.prefetch_next_block) {
-    p.prefetch_block_stride = int64_t{p.spec.w} * p.spec.h * p.block;
+    p.prefetch_next_block = true;
     p.schedule += " prefetch";
   }
 }

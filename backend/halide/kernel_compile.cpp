@@ -13,15 +13,14 @@ void constrain_dense(Halide::OutputImageParam param, const std::vector<int>& ext
 void compile_pipeline_to_files(Halide::Func output, const std::vector<Halide::Argument>& args,
                                const Halide::Target& target, const std::string& function_name,
                                const std::string& path_prefix) {
-  Halide::Pipeline(output).compile_to({{Halide::OutputFileType::object, path_prefix + ".o"},
-                                       {Halide::OutputFileType::c_header, path_prefix + ".h"}},
-                                      args, function_name, target);
+  write_module_files(compile_pipeline_to_module(output, args, target, function_name), path_prefix);
 }
 
 void compile_pipeline_to_library(Halide::Func output, const std::vector<Halide::Argument>& args,
                                  const Halide::Target& target, const std::string& function_name,
                                  const std::string& path_prefix) {
-  Halide::Pipeline(output).compile_to_static_library(path_prefix, args, function_name, target);
+  write_module_library(compile_pipeline_to_module(output, args, target, function_name),
+                       path_prefix);
 }
 
 Halide::Module compile_pipeline_to_module(Halide::Func output,
@@ -29,6 +28,16 @@ Halide::Module compile_pipeline_to_module(Halide::Func output,
                                           const Halide::Target& target,
                                           const std::string& function_name) {
   return Halide::Pipeline(output).compile_to_module(args, function_name, target);
+}
+
+void write_module_files(const Halide::Module& module, const std::string& path_prefix) {
+  module.compile({{Halide::OutputFileType::object, path_prefix + ".o"},
+                  {Halide::OutputFileType::c_header, path_prefix + ".h"}});
+}
+
+void write_module_library(const Halide::Module& module, const std::string& path_prefix) {
+  module.compile({{Halide::OutputFileType::static_library, path_prefix + ".a"},
+                  {Halide::OutputFileType::c_header, path_prefix + ".h"}});
 }
 
 }  // namespace kiln::halide

@@ -28,4 +28,9 @@ Halide::Module compile_pipeline_to_module(Halide::Func output,
                                           const Halide::Target& target,
                                           const std::string& function_name);
 
+// A compiled module (e.g. one a kernel family added code to) as the files above:
+// `<path_prefix>.o` or `<path_prefix>.a`, each with `<path_prefix>.h`.
+void write_module_files(const Halide::Module& module, const std::string& path_prefix);
+void write_module_library(const Halide::Module& module, const std::string& path_prefix);
+
 }  // namespace kiln::halide
