@@ -7,11 +7,16 @@
 #include <cmath>
 #include <filesystem>
 #include <numeric>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "backend/halide/codegen/codegen.h"
+#include "backend/halide/lower_graph.h"
+#include "frontend/parser.h"
+#include "frontend/weight_init.h"
 #include "ir/tensor.h"
+#include "passes/pass_manager.h"
 #include "runtime/kiln_runtime.hpp"
 
 namespace kiln::testing {
@@ -28,6 +33,19 @@ inline halide::CodegenOptions codegen_options() {
   halide::CodegenOptions o;
   o.cache_dir = cache_dir();
   return o;
+}
+
+// A zoo model with seeded weights, optimised by the default (-O) pipeline and lowered for the
+// host: the plan a `kiln compile` of it would write.
+inline halide::Plan lower_zoo_model(const std::string& name, halide::LowerOptions options = {}) {
+  auto g = parse_graph_file(model_path(name));
+  WeightMap weights = seeded_weights(*g);
+  PipelineOptions opt;
+  opt.passes = default_pipeline();
+  std::ostringstream log;
+  opt.log = &log;
+  run_pipeline(*g, weights, opt);
+  return halide::lower_graph(*g, weights, Halide::get_host_target(), options);
 }
 
 // A fresh directory under the build tree.

@@ -7,10 +7,6 @@
 #include <set>
 #include <string>
 
-#include "backend/halide/lower_graph.h"
-#include "frontend/parser.h"
-#include "frontend/weight_init.h"
-#include "passes/pass_manager.h"
 #include "tests/compile/compile_test_util.h"
 
 namespace kiln {
@@ -19,16 +15,9 @@ namespace {
 using halide::ConvAlgorithm;
 
 halide::Plan lower(const std::string& model, ConvAlgorithm algorithm) {
-  auto g = parse_graph_file(testing::model_path(model));
-  WeightMap weights = seeded_weights(*g);
-  PipelineOptions opt;
-  opt.passes = default_pipeline();
-  std::ostringstream log;
-  opt.log = &log;
-  run_pipeline(*g, weights, opt);
   halide::LowerOptions options;
   options.conv_algorithm = algorithm;
-  return halide::lower_graph(*g, weights, Halide::get_host_target(), options);
+  return testing::lower_zoo_model(model, options);
 }
 
 int count_steps(const halide::Plan& p, const std::string& op) {

@@ -2,33 +2,17 @@
 // Conv2dSpec::plain_input): no layout conversion step comes first.
 #include <gtest/gtest.h>
 
-#include <sstream>
 #include <string>
 
-#include "backend/halide/lower_graph.h"
-#include "frontend/parser.h"
-#include "frontend/weight_init.h"
-#include "passes/pass_manager.h"
 #include "tests/compile/compile_test_util.h"
 
 namespace kiln {
 namespace {
 
-halide::Plan lower(const std::string& model) {
-  auto g = parse_graph_file(testing::model_path(model));
-  WeightMap weights = seeded_weights(*g);
-  PipelineOptions opt;
-  opt.passes = default_pipeline();
-  std::ostringstream log;
-  opt.log = &log;
-  run_pipeline(*g, weights, opt);
-  return halide::lower_graph(*g, weights, Halide::get_host_target(), {});
-}
-
 class StemInputTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(StemInputTest, TheStemReadsThePlainInput) {
-  const halide::Plan plan = lower(GetParam());
+  const halide::Plan plan = testing::lower_zoo_model(GetParam());
   ASSERT_FALSE(plan.steps.empty());
   const halide::PlanKernel& first = plan.kernels[plan.steps.front().kernel];
   EXPECT_EQ(first.op, "conv2d") << "the first step, not a layout conversion: " << first.signature;

@@ -50,14 +50,15 @@ TEST_P(PlainInputTest, MatchesTheBlockedInputKernel) {
       {V, blocked_spec.c, blocked_spec.kw, blocked_spec.kh, ceil_div(blocked_spec.k, V)}, 2);
   const Halide::Buffer<float> bias = random_buffer({ceil_div(blocked_spec.k, V) * V}, 3);
   Halide::Buffer<float> want = blocked.make_output(), got = plain.make_output();
-  blocked.run({.input = nchw_to_blocked(nchw, V), .weights = weights, .bias = bias}, want);
-  plain.run({.input = nchw, .weights = weights, .bias = bias}, got);
+  blocked.run({.input = nchw_to_blocked(nchw, V), .weights = weights, .bias = bias, .residual = {}},
+              want);
+  plain.run({.input = nchw, .weights = weights, .bias = bias, .residual = {}}, got);
   int mismatches = 0;
-  want.for_each_element([&](const int* at) {
+  want.for_each_element([&](int v, int x, int y, int kb, int n) {
     // The same sums in the same order: equal to the last bit.
-    if (got(at) != want(at) && mismatches++ < 5) {
-      ADD_FAILURE() << "at lane " << at[0] << ", x " << at[1] << ", y " << at[2] << ", block "
-                    << at[3] << ": " << got(at) << " vs " << want(at);
+    if (got(v, x, y, kb, n) != want(v, x, y, kb, n) && mismatches++ < 5) {
+      ADD_FAILURE() << "at lane " << v << ", x " << x << ", y " << y << ", block " << kb << ": "
+                    << got(v, x, y, kb, n) << " vs " << want(v, x, y, kb, n);
     }
   });
   EXPECT_EQ(mismatches, 0);
