@@ -15,6 +15,7 @@
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/layout.h"
 #include "tests/halide/aot_test_fixture.h"
+#include "tests/halide/random_buffer.h"
 
 namespace kiln::halide {
 namespace {
@@ -22,14 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 
 using KernelFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*);
-
-Halide::Buffer<float> random_blocked(std::vector<int> extents, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  Halide::Buffer<float> buf(extents);
-  buf.for_each_value([&](float& v) { v = dist(rng); });
-  return buf;
-}
 
 Conv2dSpec spec_a() {
   Conv2dSpec s;
@@ -54,9 +47,9 @@ void expect_same_as_jit(KernelFn fn, const Conv2dSpec& s, const Halide::Target& 
   Conv2dKernel jit(s, target);
   const int block = jit.block(), kb = ceil_div(s.k, block);
   Conv2dArgs args;
-  args.input = random_blocked({block, s.w, s.h, ceil_div(s.c, block), s.n}, 1);
-  args.weights = random_blocked({block, s.c / s.groups, s.kw, s.kh, kb}, 2);
-  args.bias = random_blocked({kb * block}, 3);
+  args.input = random_buffer({block, s.w, s.h, ceil_div(s.c, block), s.n}, 1);
+  args.weights = random_buffer({block, s.c / s.groups, s.kw, s.kh, kb}, 2);
+  args.bias = random_buffer({kb * block}, 3);
   Halide::Buffer<float> want = jit.make_output(), got = jit.make_output();
   jit.run(args, want);
   ASSERT_EQ(fn(args.input.raw_buffer(), args.weights.raw_buffer(), args.bias.raw_buffer(),

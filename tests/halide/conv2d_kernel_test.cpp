@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backend/halide/layout.h"
+#include "tests/halide/random_buffer.h"
 
 namespace kiln::halide {
 namespace {
@@ -22,13 +23,6 @@ struct Tensors {
   Halide::Buffer<float> input, weights, bias,
       residual;  // (W,H,C,N), (kw,kh,C/g,K), (K), (Wo,Ho,K,N)
 };
-
-Halide::Buffer<float> random_buffer(std::vector<int> extents, std::mt19937& rng) {
-  Halide::Buffer<float> buf(extents);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  buf.for_each_value([&](float& v) { v = dist(rng); });
-  return buf;
-}
 
 Tensors random_tensors(const Conv2dSpec& s, unsigned seed) {
   std::mt19937 rng(seed);

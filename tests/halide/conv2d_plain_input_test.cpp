@@ -7,6 +7,7 @@
 
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/layout.h"
+#include "tests/halide/random_buffer.h"
 
 namespace kiln::halide {
 namespace {
@@ -27,14 +28,6 @@ Conv2dSpec stem_spec(const StemCase& c) {
   s.has_bias = true;
   s.activation = Activation::kRelu;
   return s;
-}
-
-Halide::Buffer<float> random_buffer(std::vector<int> extents, unsigned seed) {
-  Halide::Buffer<float> b(extents);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  b.for_each_value([&](float& v) { v = u(rng); });
-  return b;
 }
 
 class PlainInputTest : public ::testing::TestWithParam<StemCase> {};

@@ -11,19 +11,12 @@
 #include <vector>
 
 #include "backend/halide/layout.h"
+#include "tests/halide/random_buffer.h"
 
 namespace kiln::halide {
 namespace {
 
 constexpr const char* kAvx2Target = "x86-64-linux-avx-avx2-fma-f16c-sse41";
-
-Halide::Buffer<float> random_buffer(std::vector<int> extents, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  Halide::Buffer<float> buf(extents);
-  buf.for_each_value([&](float& v) { v = dist(rng); });
-  return buf;
-}
 
 DenseSpec spec(int n, int in, int out, bool bias, Activation act, ActivationParams params = {}) {
   DenseSpec s;

@@ -17,6 +17,7 @@
 #include "backend/halide/winograd_conv2d_kernel.h"
 #include "backend/halide/winograd_transforms.h"
 #include "tests/halide/aot_test_fixture.h"
+#include "tests/halide/random_buffer.h"
 
 namespace kiln::halide {
 namespace {
@@ -25,14 +26,6 @@ namespace fs = std::filesystem;
 
 using KernelFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, halide_buffer_t*,
                          halide_buffer_t*);
-
-Halide::Buffer<float> random_buffer(std::vector<int> extents, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  Halide::Buffer<float> buf(extents);
-  buf.for_each_value([&](float& v) { v = dist(rng); });
-  return buf;
-}
 
 // Odd sizes (ragged last tiles), channels not a multiple of 16, the whole epilogue.
 Conv2dSpec layer() {

@@ -21,6 +21,7 @@
 
 #include "backend/halide/layout.h"
 #include "backend/halide/winograd_transforms.h"
+#include "tests/halide/random_buffer.h"
 
 namespace kiln::halide {
 namespace {
@@ -36,13 +37,6 @@ double tolerance(int tile) {
     default:
       return 5e-5;
   }
-}
-
-Halide::Buffer<float> random_buffer(std::vector<int> extents, std::mt19937& rng) {
-  Halide::Buffer<float> buf(extents);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  buf.for_each_value([&](float& v) { v = dist(rng); });
-  return buf;
 }
 
 // Plain tensors: input (W,H,C,N), weights (3,3,C,K), bias (K), residual (Wo,Ho,K,N).
