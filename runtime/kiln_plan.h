@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define KILN_PLAN_ABI_VERSION 1
+#define KILN_PLAN_ABI_VERSION 2
 #define KILN_PLAN_MAX_DIMS 16
 #define KILN_MODEL_PLAN_SYMBOL "kiln_model_plan"
 
@@ -64,6 +64,13 @@ struct kiln_plan_io {
 
 typedef void (*kiln_halide_error_handler)(void* user_context, const char* message);
 
+/* Halide's parallel-loop hooks (halide_task_t, halide_do_par_for_t): a parallel loop of a kernel
+ * calls do_par_for, which must call task(user_context, i, closure) for every i in
+ * [min, min + size) and return 0 or the first non-zero result. */
+typedef int (*kiln_task_fn)(void* user_context, int task, uint8_t* closure);
+typedef int (*kiln_do_par_for_fn)(void* user_context, kiln_task_fn task, int min, int size,
+                                  uint8_t* closure);
+
 struct kiln_plan {
   uint32_t abi_version; /* KILN_PLAN_ABI_VERSION of the generator */
   uint32_t struct_size; /* sizeof(struct kiln_plan) of the generator */
@@ -82,9 +89,10 @@ struct kiln_plan {
   int64_t intermediate_bytes; /* sum of all intermediates: what the arena saves against */
   int64_t weights_bytes;      /* payload of weights.bin */
   uint64_t weights_checksum;  /* XXH64 (seed 0) of that payload */
-  /* The artifact's own Halide runtime: one thread pool and error handler per artifact. */
-  int (*set_num_threads)(int threads);
+  /* The artifact's own Halide runtime: one error handler per artifact, and the hook that sends
+   * its kernels' parallel loops to the runtime's thread pool (returns the previous hook). */
   kiln_halide_error_handler (*set_error_handler)(kiln_halide_error_handler handler);
+  kiln_do_par_for_fn (*set_do_par_for)(kiln_do_par_for_fn do_par_for);
 };
 
 typedef const struct kiln_plan* (*kiln_model_plan_fn)(void);

@@ -70,9 +70,10 @@ int64_t kiln_model_arena_bytes(const kiln_model* model);
 int64_t kiln_model_weights_bytes(const kiln_model* model);
 const char* kiln_model_target(const kiln_model* model); /* Halide target string */
 
-/* Worker threads of the artifact's Halide thread pool; 0 restores the default (HL_NUM_THREADS or
- * one per core). Shared by every model loaded from the same artifact. Returns the previous value,
- * or -1 if model is NULL or threads negative. */
+/* Threads that run this model's kernels, the caller of kiln_model_run included; 0 restores the
+ * default (HL_NUM_THREADS, or one per CPU the process may run on). Each model has its own pool.
+ * Not while the model runs. Returns the previous count, or -1 if model is NULL, threads negative
+ * or the threads cannot be started. */
 int kiln_set_num_threads(kiln_model* model, int threads);
 
 /* Per-step timing. Enabling (again) resets the counters; profiling adds two clock reads per step.

@@ -8,7 +8,7 @@
 
 namespace kiln::rt {
 
-void install_halide_error_handler(const kiln_plan& plan);  // run.cpp
+void install_halide_hooks(const kiln_plan& plan);  // run.cpp
 
 namespace {
 
@@ -67,8 +67,9 @@ kiln_model::kiln_model(const std::string& dir)
       buffers(plan, tensors, arena.data(), weights.data()),
       inputs(io_infos(plan.inputs, plan.num_inputs)),
       outputs(io_infos(plan.outputs, plan.num_outputs)),
-      steps(step_infos(plan)) {
-  install_halide_error_handler(plan);
+      steps(step_infos(plan)),
+      pool(std::make_unique<ThreadPool>(default_thread_count())) {
+  install_halide_hooks(plan);
 }
 
 extern "C" {
@@ -136,8 +137,14 @@ const char* kiln_model_target(const kiln_model* m) {
 }
 
 int kiln_set_num_threads(kiln_model* m, int threads) {
-  if (m == nullptr || threads < 0 || m->plan.set_num_threads == nullptr) return -1;
-  return m->plan.set_num_threads(threads);
+  if (m == nullptr || threads < 0) return -1;
+  const int previous = m->pool->threads();
+  try {
+    m->pool = std::make_unique<ThreadPool>(threads > 0 ? threads : default_thread_count());
+  } catch (const std::exception&) {
+    return -1;  // could not start the threads; the old pool is kept
+  }
+  return previous;
 }
 
 }  // extern "C"

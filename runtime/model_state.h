@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "runtime/artifact_library.h"
 #include "runtime/buffers.h"
 #include "runtime/plan_check.h"
+#include "runtime/thread_pool.h"
 #include "runtime/weights_file.h"
 
 namespace kiln::rt {
@@ -41,5 +43,6 @@ struct kiln_model {
   kiln::rt::BufferSet buffers;
   std::vector<kiln::rt::IoInfo> inputs, outputs;
   std::vector<kiln::rt::StepInfo> steps;
+  std::unique_ptr<kiln::rt::ThreadPool> pool;
   bool profiling = false;
 };

@@ -84,6 +84,7 @@ int run_checked(kiln_model* m, const float* const* inputs, float* const* outputs
   check_pointers(m->outputs, outputs, "output");
   for (size_t i = 0; i < m->inputs.size(); ++i) m->buffers.bind_input(i, inputs[i]);
   for (size_t i = 0; i < m->outputs.size(); ++i) m->buffers.bind_output(i, outputs[i]);
+  const ThreadPool::Scope scope(*m->pool);
   for (int i = 0; i < m->plan.num_steps; ++i) {
     if (const int rc = call_step(*m, i); rc != 0) {
       write_error(err, err_len, step_failure(*m, i, rc));
@@ -95,8 +96,9 @@ int run_checked(kiln_model* m, const float* const* inputs, float* const* outputs
 
 }  // namespace
 
-void install_halide_error_handler(const kiln_plan& plan) {
+void install_halide_hooks(const kiln_plan& plan) {
   if (plan.set_error_handler != nullptr) plan.set_error_handler(halide_error_handler);
+  if (plan.set_do_par_for != nullptr) plan.set_do_par_for(run_parallel_loop);
 }
 
 }  // namespace kiln::rt

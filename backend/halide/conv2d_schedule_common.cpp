@@ -59,21 +59,23 @@ void schedule_reduction(Conv2dPipeline& p, const Halide::VarOrRVar& x) {
 
 // Rows: one task per (tile.rows output rows, channel tile, image), the accumulators of one
 // kvec x px tile in registers across the whole reduction, the epilogue applied straight from
-// registers.
+// registers. Channel tiles are fused next to rows so layers with few rows still give the
+// thread pool enough tasks.
 void schedule_row_tasks(Conv2dPipeline& p, const RegisterTile& tile) {
   using Halide::TailStrategy;
   Halide::Var ko("ko"), ki("ki"), xo("xo"), xi("xi"), yo("yo"), yi("yi"), row_tile("row_tile"),
       task("task");
-  // Channel tiles are fused next to rows so layers with few rows still give the thread pool
-  // enough tasks. ShiftInwards on rows recomputes (identically) a row of an odd-height image.
+  // ShiftInwards on rows recomputes (identically) a row of an odd-height image.
   p.output.split(p.kb, ko, ki, tile.kvec, TailStrategy::ShiftInwards)
       .split(p.x, xo, xi, tile.px, TailStrategy::ShiftInwards)
       .split(p.y, yo, yi, tile.rows, TailStrategy::ShiftInwards)
-      .reorder(p.v, ki, xi, xo, yi, yo, ko, p.n)
       .vectorize(p.v)
       .unroll(ki)
-      .unroll(xi)
-      .fuse(yo, ko, row_tile)
+      .unroll(xi);
+  // Rows outermost: the runtime's pool gives each thread one contiguous range of tasks, so each
+  // core computes the same band of rows in every layer and reads its input from its own L2.
+  p.output.reorder(p.v, ki, xi, xo, yi, ko, yo, p.n)
+      .fuse(ko, yo, row_tile)
       .fuse(row_tile, p.n, task)
       .parallel(task);
   p.conv.compute_at(p.output, xo)

@@ -31,9 +31,9 @@ void schedule_to_blocked(LayoutPipeline& p) {
   const int rows = std::clamp(ceil_div(kTaskFloats, s.w * p.block), 1, s.h);
   Halide::Var yo("yo"), yi("yi"), rows_cb("rows_cb"), task("task");
   p.output.split(p.y, yo, yi, rows, TailStrategy::ShiftInwards)
-      .reorder(p.v, p.x, yi, yo, p.cb, p.n)
+      .reorder(p.v, p.x, yi, p.cb, yo, p.n)  // rows outermost, like the convolutions
       .vectorize(p.v)
-      .fuse(yo, p.cb, rows_cb)
+      .fuse(p.cb, yo, rows_cb)
       .fuse(rows_cb, p.n, task)
       .parallel(task);
 }

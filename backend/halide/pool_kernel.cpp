@@ -157,9 +157,9 @@ void schedule_pool2d(Pool2dPipeline& p, const Halide::Target& /*target*/) {
   Halide::Var yo("yo"), yi("yi"), rows_cb("rows_cb"), task("task");
   // ShiftInwards recomputes a few rows of the last chunk; pooling is never run in place.
   p.output.split(p.y, yo, yi, rows, Halide::TailStrategy::ShiftInwards)
-      .reorder(p.v, p.x, yi, yo, p.cb, p.n)
+      .reorder(p.v, p.x, yi, p.cb, yo, p.n)  // rows outermost: see schedule_row_tasks
       .vectorize(p.v)
-      .fuse(yo, p.cb, rows_cb)
+      .fuse(p.cb, yo, rows_cb)
       .fuse(rows_cb, p.n, task)
       .parallel(task);
 }

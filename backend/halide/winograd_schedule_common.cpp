@@ -52,11 +52,12 @@ void schedule_output(WinogradPipeline& p, const WinogradTiling& t, Halide::Var& 
       .split(p.x, tx, p.i, m, TailStrategy::GuardWithIf)
       .split(ty, tyo, tyi, t.rows_per_task, TailStrategy::GuardWithIf)
       .split(p.kb, kbo, kbi, t.kb_per_task, TailStrategy::GuardWithIf)
-      .reorder(p.v, p.i, j, tx, tyi, kbi, tyo, kbo, p.n)
+      // Tile rows outermost, as in the direct kernels: one core keeps one band of rows.
+      .reorder(p.v, p.i, j, tx, tyi, kbi, kbo, tyo, p.n)
       .vectorize(p.v)
       .unroll(p.i)
       .unroll(j)
-      .fuse(tyo, kbo, band)
+      .fuse(kbo, tyo, band)
       .fuse(band, p.n, task)
       .parallel(task);
   p.output_cols.compute_at(p.output, tx).vectorize(p.v).unroll(p.i).unroll(p.ey);

@@ -106,15 +106,15 @@ TEST_F(Artifact, PlanTable) {
   EXPECT_EQ(p.outputs[0].rank, 2);
   EXPECT_EQ(p.outputs[0].shape[1], 10);
   EXPECT_EQ(p.arena_bytes, model_->plan.arena_floats * 4);
-  EXPECT_NE(p.set_num_threads, nullptr);
+  EXPECT_NE(p.set_error_handler, nullptr);
+  EXPECT_NE(p.set_do_par_for, nullptr);
 }
 
 TEST_F(Artifact, ExportsOnlyKilnSymbols) {
   plan();
   EXPECT_NE(dlsym(handle_, "kiln_k1_conv2d"), nullptr);
   EXPECT_NE(dlsym(handle_, "kiln_k1_conv2d_argv"), nullptr);
-  EXPECT_NE(dlsym(handle_, "kiln_model_set_num_threads"), nullptr);
-  EXPECT_EQ(dlsym(handle_, "halide_set_num_threads"), nullptr);  // the runtime stays private
+  EXPECT_EQ(dlsym(handle_, "halide_set_custom_do_par_for"), nullptr);  // the runtime stays private
   EXPECT_EQ(dlsym(handle_, "halide_malloc"), nullptr);
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "backend/halide/codegen/subprocess.h"
+#include "runtime/kiln_plan.h"
 #include "runtime/kiln_runtime.hpp"
 #include "tests/runtime/test_artifact.h"
 
@@ -113,7 +114,8 @@ TEST(LoadErrors, OtherPlanAbiVersion) {
   halide::CodegenOptions options;
   options.abi_version_override = 999;
   write_test_artifact(make_test_model(), dir, options);
-  expect_error(dir, "uses plan ABI version 999, this runtime reads version 1");
+  expect_error(dir, "uses plan ABI version 999, this runtime reads version " +
+                        std::to_string(KILN_PLAN_ABI_VERSION));
 }
 
 TEST(LoadErrors, OtherKilnVersion) {

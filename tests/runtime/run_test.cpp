@@ -2,10 +2,13 @@
 // threading, profiling and run-time errors.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
 
 #include "runtime/cpu_features.h"
 #include "runtime/kiln_runtime.hpp"
+#include "runtime/model_state.h"
+#include "runtime/thread_pool.h"
 #include "tests/runtime/test_artifact.h"
 
 namespace kiln::testing {
@@ -92,6 +95,30 @@ TEST(Runtime, ThreadCountDoesNotChangeResults) {
   model.run({input.data()}, {many.data()});
   expect_close(one, many);
   EXPECT_EQ(kiln_set_num_threads(model.get(), -1), -1);
+}
+
+// Counts the loops that reach the runtime's hook, then runs them there.
+std::atomic<int> g_hooked_loops{0};
+int counting_hook(void* user_context, kiln_task_fn fn, int min, int size, uint8_t* closure) {
+  ++g_hooked_loops;
+  return rt::run_parallel_loop(user_context, fn, min, size, closure);
+}
+
+// Every parallel loop of the kernels goes to the model's own pool, not to Halide's.
+TEST(Runtime, KernelsRunTheirLoopsOnTheModelsPool) {
+  Model model(test_artifact());
+  const kiln_plan& plan = model.get()->plan;
+  ASSERT_EQ(plan.set_do_par_for(counting_hook), &rt::run_parallel_loop);
+  const std::vector<float> input = test_input();
+  std::vector<float> one(10), three(10);
+  model.set_num_threads(1);
+  model.run({input.data()}, {one.data()});
+  EXPECT_EQ(model.set_num_threads(3), 1);
+  g_hooked_loops = 0;
+  model.run({input.data()}, {three.data()});
+  EXPECT_GT(g_hooked_loops.load(), 0);
+  expect_close(three, one);
+  plan.set_do_par_for(rt::run_parallel_loop);
 }
 
 TEST(Runtime, ProfileNamesStepsAndLayers) {

@@ -142,8 +142,8 @@ void plan_struct(const ArtifactContents& c, std::ostream& out) {
       << "  .intermediate_bytes = " << c_int64(p.intermediate_floats * 4) << ",\n"
       << "  .weights_bytes = " << c_int64(c.weights.bytes()) << ",\n"
       << "  .weights_checksum = " << c_uint64(c.weights.checksum) << ",\n"
-      << "  .set_num_threads = halide_set_num_threads,\n"
       << "  .set_error_handler = halide_set_error_handler,\n"
+      << "  .set_do_par_for = halide_set_custom_do_par_for,\n"
       << "};\n";
 }
 
@@ -155,10 +155,9 @@ std::string entry_source(const ArtifactContents& c) {
       << ": the entry point of libkiln_model.so. Do not edit. */\n"
       << "#include \"" << kPlanHeaderFile << "\"\n\n"
       << "struct halide_buffer_t;\n"
-      << "extern int halide_set_num_threads(int threads);\n"
       << "extern kiln_halide_error_handler halide_set_error_handler(kiln_halide_error_handler h);\n"
-      << "const struct kiln_plan* kiln_model_plan(void);\n"
-      << "int kiln_model_set_num_threads(int threads);\n";
+      << "extern kiln_do_par_for_fn halide_set_custom_do_par_for(kiln_do_par_for_fn f);\n"
+      << "const struct kiln_plan* kiln_model_plan(void);\n";
   kernel_forwarders(c, out);
   tensor_table(c, out);
   step_table(c, out);
@@ -167,14 +166,12 @@ std::string entry_source(const ArtifactContents& c) {
   const std::string outputs = io_table(c, c.plan->outputs, "kiln_outputs", shapes);
   out << "\n" << shapes.define("int64_t", "kiln_shapes", spell_int64) << inputs << outputs;
   plan_struct(c, out);
-  out << "\nconst struct kiln_plan* kiln_model_plan(void) { return &kiln_the_plan; }\n"
-      << "int kiln_model_set_num_threads(int threads) { return halide_set_num_threads(threads); "
-         "}\n";
+  out << "\nconst struct kiln_plan* kiln_model_plan(void) { return &kiln_the_plan; }\n";
   return out.str();
 }
 
 std::string export_map(const ArtifactContents& c) {
-  std::string out = "{\n  global:\n    kiln_model_plan;\n    kiln_model_set_num_threads;\n";
+  std::string out = "{\n  global:\n    kiln_model_plan;\n";
   for (size_t k = 0; k < c.plan->kernels.size(); ++k) {
     const std::string& fn = c.plan->kernels[k].function_name;
     out += "    " + fn + "_argv;\n";

@@ -1,5 +1,5 @@
 // The generated C entry point of libkiln_model.so: the plan as static tables (runtime/kiln_plan.h)
-// behind kiln_model_plan(), kiln_model_set_num_threads(), and a forwarder per kernel under the
+// behind kiln_model_plan() and a forwarder per kernel under the
 // plan's function name (the cached objects define key-derived symbols). Also the linker version
 // script exporting exactly those symbols, so the kernels' Halide runtime stays private.
 #pragma once
