@@ -18,8 +18,8 @@ thread_local bool t_in_task = false;
 thread_local ThreadPool* t_scope_pool = nullptr;
 
 // A worker polls for the next loop this many times (0.2-0.7 ms, by the core's PAUSE latency)
-// before it sleeps: kernels follow
-// each other within microseconds during a run, and a futex wake-up costs more than that.
+// before it sleeps: kernels follow each other within microseconds during a run, and a futex
+// wake-up costs more than that.
 constexpr int kSpinPolls = 20000;
 
 void cpu_relax() {
@@ -65,10 +65,21 @@ ThreadPool::Scope::~Scope() {
 }
 
 ThreadPool::ThreadPool(int threads) : ranges_(threads < 1 ? 1 : threads) {
-  for (int i = 1; i < this->threads(); ++i) workers_.emplace_back([this, i] { worker_main(i); });
+  try {
+    for (int i = 1; i < this->threads(); ++i) {
+      workers_.emplace_back([this, i] { worker_main(i); });
+    }
+  } catch (...) {
+    stop();  // the threads already started; the caller sees the std::system_error
+    throw;
+  }
 }
 
 ThreadPool::~ThreadPool() {
+  stop();
+}
+
+void ThreadPool::stop() {
   {
     const std::lock_guard<std::mutex> lock(sleep_mutex_);
     stopping_ = true;

@@ -33,7 +33,8 @@ int run_parallel_loop(void* user_context, TaskFn fn, int min, int size, uint8_t*
 
 class ThreadPool {
  public:
-  // `threads` >= 1 threads in all: the caller of run() and threads - 1 workers.
+  // `threads` >= 1 threads in all: the caller of run() and threads - 1 workers. Throws
+  // std::system_error if the workers cannot be started.
   explicit ThreadPool(int threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
@@ -67,6 +68,7 @@ class ThreadPool {
     std::atomic<int> end{0};
   };
 
+  void stop();
   void work_on(uint32_t generation, int first_range);
   bool claim_and_run(uint32_t generation, Range& range);
   void worker_main(int index);
