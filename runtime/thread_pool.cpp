@@ -148,7 +148,14 @@ int ThreadPool::run(TaskFn fn, void* user_context, int min, int size, uint8_t* c
     wake_.notify_all();
   }
   work_on(generation, 0);
-  while (remaining_.load() > 0) cpu_relax();
+  // Only a worker's last tasks are left; if it was preempted, yield rather than burn its slice.
+  for (int polls = 0; remaining_.load() > 0; ++polls) {
+    if (polls < kSpinPolls) {
+      cpu_relax();
+    } else {
+      std::this_thread::yield();
+    }
+  }
   return result_.load();
 }
 
@@ -165,8 +172,7 @@ void ThreadPool::worker_main(int index) {
     if (now == seen) {
       std::unique_lock<std::mutex> lock(sleep_mutex_);
       sleepers_.fetch_add(1);
-      // stopping_ too: the destructor's generation bump may have been taken for a loop already.
-      wake_.wait(lock, [&] { return generation_.load() != seen || stopping_.load(); });
+      wake_.wait(lock, [&] { return generation_.load() != seen; });  // stop() bumps it too
       sleepers_.fetch_sub(1);
       now = generation_.load();
     }

@@ -22,7 +22,9 @@ namespace kiln::rt {
 // HL_NUM_THREADS if set (as for Halide's own pool), else one per CPU this process may run on.
 int default_thread_count();
 
-// Halide's task signature (halide_task_t): runs loop iteration `task`.
+// Halide's task signature (halide_task_t): runs loop iteration `task`. Tasks are C code and
+// must not throw. Only halide_do_par_for loops come here: a schedule using async or
+// parallel-task features would call halide_do_parallel_tasks and Halide's own pool.
 using TaskFn = int (*)(void* user_context, int task, uint8_t* closure);
 
 // The do_par_for hook installed into every artifact's Halide runtime: runs the loop on the pool
