@@ -60,7 +60,47 @@ Json layer_json(const LayerRow& l) {
           {"share", l.share}};
 }
 
+Json kind_json(const KindRow& k) {
+  return {{"kind", k.kind},  {"calls", k.calls},   {"flops", k.flops},
+          {"ms", k.ms},      {"gflops", k.gflops}, {"percent_of_peak", k.percent_of_peak},
+          {"share", k.share}};
+}
+
+// "conv2d 3x3/1 64->64 56x56" -> "conv2d 3x3"; Winograd descriptions name their direct
+// equivalent after the tile ("winograd F(4x4,3x3) conv2d 3x3/1 ...").
+std::string kind_of(const LayerRow& l) {
+  if (l.op != "conv2d" && l.op != "winograd_conv2d") return l.op;
+  const size_t at = l.description.find("conv2d ");
+  if (at == std::string::npos) return l.op;
+  const size_t begin = at + 7;
+  const size_t end = l.description.find_first_of("/ ", begin);
+  return l.op + " " + l.description.substr(begin, end - begin);
+}
+
 }  // namespace
+
+std::vector<KindRow> kind_rows(const std::vector<LayerRow>& layers, double peak_gflops) {
+  std::vector<KindRow> kinds;
+  double total_ms = 0;
+  for (const LayerRow& l : layers) {
+    const std::string kind = kind_of(l);
+    auto it =
+        std::find_if(kinds.begin(), kinds.end(), [&](const KindRow& k) { return k.kind == kind; });
+    if (it == kinds.end()) it = kinds.insert(kinds.end(), KindRow{kind});
+    ++it->calls;
+    it->flops += l.flops;
+    it->ms += l.median_ms;
+    total_ms += l.median_ms;
+  }
+  for (KindRow& k : kinds) {
+    k.gflops = gflops_at(k.flops, k.ms);
+    k.percent_of_peak = percent(k.gflops, peak_gflops);
+    k.share = percent(k.ms, total_ms);
+  }
+  std::stable_sort(kinds.begin(), kinds.end(),
+                   [](const KindRow& a, const KindRow& b) { return a.ms > b.ms; });
+  return kinds;
+}
 
 std::string describe_peak(const MachinePeak& p) {
   std::string threads = fmt::format("{} thread{}", p.threads, p.threads == 1 ? "" : "s");
@@ -158,6 +198,12 @@ void print_layer_table(const BenchReport& r, std::FILE* out) {
       total, r.layers.size(), r.latency.median);
   fmt::print(out, "%peak is of {:.1f} GFLOP/s ({} threads)\n", r.peak.all_threads_gflops,
              r.peak.threads);
+  fmt::print(out, "\nby kind (flop-weighted):\n{:<24} {:>5} {:>9} {:>6} {:>8} {:>6}\n", "kind",
+             "calls", "ms", "share", "GFLOP/s", "%peak");
+  for (const KindRow& k : kind_rows(r.layers, r.peak.all_threads_gflops)) {
+    fmt::print(out, "{:<24} {:>5} {:>9.3f} {:>5.1f}% {:>8.1f} {:>5.1f}%\n", k.kind, k.calls, k.ms,
+               k.share, k.gflops, k.percent_of_peak);
+  }
   const bool winograd = std::any_of(r.layers.begin(), r.layers.end(),
                                     [](const LayerRow& l) { return l.op == "winograd_conv2d"; });
   if (winograd)
@@ -169,6 +215,10 @@ void print_layer_table(const BenchReport& r, std::FILE* out) {
 std::string bench_json(const BenchReport& r) {
   Json layers = Json::array();
   for (const LayerRow& l : r.layers) layers.push_back(layer_json(l));
+  Json kinds = Json::array();
+  for (const KindRow& k : kind_rows(r.layers, r.peak.all_threads_gflops)) {
+    kinds.push_back(kind_json(k));
+  }
   double gflops = gflops_at(r.model_flops, r.latency.median);
   Json j = {{"model", r.model},
             {"artifact", r.artifact},
@@ -196,7 +246,8 @@ std::string bench_json(const BenchReport& r) {
               {"cache_hits", r.compile.cache_hits},
               {"cache_misses", r.compile.cache_misses},
               {"seconds", r.compile.seconds}}},
-            {"layers", layers}};
+            {"layers", layers},
+            {"kinds", kinds}};
   return j.dump(2) + "\n";
 }
 

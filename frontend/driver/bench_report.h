@@ -24,6 +24,16 @@ struct LayerRow {
   double share = 0;                  // of the summed medians, in percent
 };
 
+// The calls of one kind of kernel together: convolutions by algorithm and window
+// ("conv2d 1x1", "winograd_conv2d 3x3"), other ops by op. GFLOP/s and %peak are flop-weighted
+// (all the kind's flops over all its time), as a layer's own figures are.
+struct KindRow {
+  std::string kind;
+  int calls = 0;
+  double flops = 0, ms = 0;  // per run, summed over the calls
+  double gflops = 0, percent_of_peak = 0, share = 0;
+};
+
 struct CompileSummary {
   bool compiled = false;  // false: an existing artifact was benchmarked
   int kernels = 0, cache_hits = 0, cache_misses = 0;
@@ -48,6 +58,9 @@ struct BenchReport {
 // Joins the per-step timings with the manifest's ops and shapes.
 std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
                                  const ArtifactManifest& manifest, double peak_gflops);
+
+// `layers` grouped by kind, the most time first.
+std::vector<KindRow> kind_rows(const std::vector<LayerRow>& layers, double peak_gflops);
 
 // "459.3 GFLOP/s on 2 threads (229.6 on one; ...)": the figure and where it came from.
 std::string describe_peak(const MachinePeak& p);

@@ -6,6 +6,7 @@
 // cached).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -103,6 +104,36 @@ TEST_F(BenchTest, LayerRowsCoverTheModel) {
   EXPECT_TRUE(ops.count("dense"));
 }
 
+// The kinds partition the layer rows: every call once, times and flops summed, efficiency
+// flop-weighted; the conv is "conv2d 3x3", the rest go by op.
+TEST_F(BenchTest, KindsSumTheLayerRows) {
+  Json j = bench_json({"--runs", "2", "--warmup", "0", "--peak-gflops", "100"});
+  ASSERT_TRUE(j["kinds"].is_array());
+  std::map<std::string, Json> kinds;
+  int calls = 0;
+  double ms = 0, share = 0;
+  for (const Json& k : j["kinds"]) {
+    kinds[k["kind"].get<std::string>()] = k;
+    calls += k["calls"].get<int>();
+    ms += k["ms"].get<double>();
+    share += k["share"].get<double>();
+  }
+  EXPECT_EQ(calls, static_cast<int>(j["layers"].size()));
+  double layer_ms = 0;
+  for (const Json& row : j["layers"]) layer_ms += row["median_ms"].get<double>();
+  EXPECT_NEAR(ms, layer_ms, 1e-9 + 1e-9 * layer_ms);
+  EXPECT_NEAR(share, 100.0, 1e-6);
+  ASSERT_TRUE(kinds.count("conv2d 3x3")) << j["kinds"].dump();
+  const Json& conv = kinds["conv2d 3x3"];
+  EXPECT_EQ(conv["calls"], 1);
+  EXPECT_DOUBLE_EQ(conv["flops"].get<double>(), 2.0 * 16 * 32 * 32 * 27);
+  const double gflops = conv["flops"].get<double>() / conv["ms"].get<double>() * 1e-6;
+  EXPECT_NEAR(conv["gflops"].get<double>(), gflops, 1e-9 * gflops);
+  EXPECT_NEAR(conv["percent_of_peak"].get<double>(), gflops, 1e-9 * gflops);  // of 100 GFLOP/s
+  EXPECT_TRUE(kinds.count("dense"));
+  EXPECT_TRUE(kinds.count("softmax"));
+}
+
 TEST_F(BenchTest, PerLayerTableAndMeasuredPeak) {
   KilnResult r = bench({"--runs", "2", "--warmup", "0", "--per-layer", "--threads", "1"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -119,6 +150,9 @@ TEST_F(BenchTest, PerLayerTableAndMeasuredPeak) {
     EXPECT_NE(r.out.find(column), std::string::npos) << column;
   EXPECT_NE(r.out.find("conv2d 3x3/1 3->16"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1x16x32x32"), std::string::npos) << r.out;  // shapes
+  const size_t kinds = r.out.find("by kind (flop-weighted):");
+  ASSERT_NE(kinds, std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out.substr(kinds), std::regex("\nconv2d 3x3 +1 "))) << r.out;
   // Progress of the compile step goes to stderr.
   EXPECT_NE(r.err.find("conv2d"), std::string::npos) << r.err;
 }
