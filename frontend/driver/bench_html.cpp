@@ -200,6 +200,18 @@ std::string table_html(const std::vector<LayerRow>& rows) {
   return html;
 }
 
+std::string kinds_html(const std::vector<KindRow>& kinds) {
+  std::string html =
+      "<table class=kinds>\n<tr><th>kind</th><th>calls</th><th>ms</th><th>share</th>"
+      "<th>GFLOP/s</th><th>% peak</th></tr>\n";
+  for (const KindRow& k : kinds)
+    html += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{:.3f}</td><td>{:.1f}%</td><td>{:.1f}</td><td>{:.1f}</td>"
+        "</tr>\n",
+        escape(k.kind), k.calls, k.ms, k.share, k.gflops, k.percent_of_peak);
+  return html + "</table>\n";
+}
+
 constexpr const char* kStyle = R"(<style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
 h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
@@ -211,6 +223,7 @@ table { border-collapse: collapse; font: 12px monospace; }
 td, th { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: right; white-space: nowrap; }
 td:nth-child(-n+4), th:nth-child(-n+4), td:nth-child(9), th:nth-child(9) { text-align: left; }
 td:nth-child(9) { white-space: normal; }
+table.kinds td:nth-child(n+2), table.kinds th:nth-child(n+2) { text-align: right; }
 </style>
 )";
 
@@ -224,6 +237,8 @@ std::string bench_html(const BenchReport& r) {
   html += summary_html(r);
   if (r.layers.empty()) return html + "<p>No per-layer timings.</p>\n</body>\n</html>\n";
   html += "<h2>Kernel time by op</h2>\n" + op_share_svg(r.layers, colours);
+  html += "<h2>By kind (flop-weighted)</h2>\n" +
+          kinds_html(kind_rows(r.layers, r.peak.all_threads_gflops));
   html += "<h2>Per kernel, in execution order</h2>\n" +
           chart_svg(r.layers, r.peak.all_threads_gflops, colours);
   html += "<h2>Table</h2>\n" + table_html(r.layers);

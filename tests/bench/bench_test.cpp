@@ -165,6 +165,7 @@ TEST_F(BenchTest, HtmlIsOneSelfContainedPage) {
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("</html>"), std::string::npos);
   EXPECT_NE(html.find("conv2d"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>conv2d 3x3</td><td>1</td>"), std::string::npos) << html;
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // no external assets
 }
