@@ -13,7 +13,8 @@ namespace {
 
 // Halide reports a failing kernel's reason through its error handler, then returns a code. The
 // handler has no model to write to (kernels get no user context), so the message is kept per
-// thread, with the latest one as a fallback for errors raised on Halide's worker threads.
+// thread, with the latest one as a fallback for errors raised on the pool's worker threads.
+// Taking a message clears both, so a later failure never reports an old one.
 thread_local std::string t_halide_error;
 std::mutex g_fallback_mutex;
 std::string g_fallback_error;
@@ -27,9 +28,13 @@ void halide_error_handler(void*, const char* message) {
 }
 
 std::string take_halide_error() {
+  std::string fallback;
+  {
+    std::lock_guard<std::mutex> lock(g_fallback_mutex);
+    fallback = std::exchange(g_fallback_error, {});
+  }
   if (!t_halide_error.empty()) return std::exchange(t_halide_error, {});
-  std::lock_guard<std::mutex> lock(g_fallback_mutex);
-  return g_fallback_error.empty() ? "(no message)" : g_fallback_error;
+  return fallback.empty() ? "(no message)" : fallback;
 }
 
 std::string step_failure(const kiln_model& m, int i, int code) {
