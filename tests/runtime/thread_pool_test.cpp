@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -37,6 +38,29 @@ TEST(ThreadPool, RunsEveryTaskExactlyOnce) {
               << "task " << i << " of " << size << " on " << threads << " threads";
         }
       }
+    }
+  }
+}
+
+int uneven_task(void* user_context, int task, uint8_t*) {
+  auto* counts = static_cast<Counts*>(user_context);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(task % 3);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+  counts->runs.at(task - counts->min).fetch_add(1);
+  return 0;
+}
+
+// More threads than CPUs, so workers are preempted mid-loop and come back while the caller has
+// moved on to loops of other sizes and ranges: still every task of every loop exactly once.
+TEST(ThreadPool, BackToBackLoopsWithPreemptedWorkers) {
+  ThreadPool pool(2 * std::max(2u, std::thread::hardware_concurrency()));
+  for (int loop = 0; loop < 3000; ++loop) {
+    const int size = 1 + loop * 7 % 23;
+    Counts counts(size, loop);
+    ASSERT_EQ(pool.run(uneven_task, &counts, loop, size, nullptr), 0);
+    for (int i = 0; i < size; ++i) {
+      ASSERT_EQ(counts.runs[i].load(), 1) << "loop " << loop << " task " << i;
     }
   }
 }
