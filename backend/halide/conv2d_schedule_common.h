@@ -41,8 +41,9 @@ struct RegisterTile {
 RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaModel& isa);
 
 // Applies the register-tiled direct-convolution schedule described above, parallel over
-// (output row, channel tile, image) fused into one loop for Halide's thread pool, or over
-// (channel tile, image) for whole-image tiles.
+// (channel tile, output rows, image) fused into one loop, rows outermost so that the runtime's
+// pool (runtime/thread_pool.h) gives each thread one band of rows; or over (channel tile,
+// image) for whole-image tiles.
 void apply_register_tiled_schedule(Conv2dPipeline& p, const RegisterTile& tile);
 
 }  // namespace kiln::halide::detail
