@@ -17,17 +17,22 @@ namespace {
 thread_local bool t_in_task = false;
 thread_local ThreadPool* t_scope_pool = nullptr;
 
-// A worker polls for the next loop this many times (0.2-0.7 ms, by the core's PAUSE latency)
-// before it sleeps: kernels follow each other within microseconds during a run, and a futex
+// A waiting thread polls this many times (0.2-0.7 ms, by the core's PAUSE latency) before a
+// worker sleeps: kernels follow each other within microseconds during a run, and a futex
 // wake-up costs more than that.
 constexpr int kSpinPolls = 20000;
+// After this many polls (a few microseconds) each further poll yields the CPU, so that with
+// more threads than CPUs the thread that has the work gets to run.
+constexpr int kPausePolls = 200;
 
-void cpu_relax() {
+void cpu_relax(int poll) {
 #if defined(__x86_64__) || defined(__i386__)
-  _mm_pause();
-#else
-  std::this_thread::yield();
+  if (poll < kPausePolls) {
+    _mm_pause();
+    return;
+  }
 #endif
+  std::this_thread::yield();
 }
 
 int run_serially(TaskFn fn, void* user_context, int min, int size, uint8_t* closure) {
@@ -148,14 +153,7 @@ int ThreadPool::run(TaskFn fn, void* user_context, int min, int size, uint8_t* c
     wake_.notify_all();
   }
   work_on(generation, 0);
-  // Only a worker's last tasks are left; if it was preempted, yield rather than burn its slice.
-  for (int polls = 0; remaining_.load() > 0; ++polls) {
-    if (polls < kSpinPolls) {
-      cpu_relax();
-    } else {
-      std::this_thread::yield();
-    }
-  }
+  for (int poll = 0; remaining_.load() > 0; ++poll) cpu_relax(poll);
   return result_.load();
 }
 
@@ -166,7 +164,7 @@ void ThreadPool::worker_main(int index) {
   for (;;) {
     uint32_t now = generation_.load();
     for (int poll = 0; now == seen && poll < kSpinPolls; ++poll) {
-      cpu_relax();
+      cpu_relax(poll);
       now = generation_.load();
     }
     if (now == seen) {

@@ -7,6 +7,7 @@
 #include "frontend/driver/bench_load.h"
 #include "frontend/driver/input_options.h"
 #include "ir/graph.h"
+#include "runtime/thread_pool.h"
 
 namespace kiln::driver {
 
@@ -63,15 +64,13 @@ std::vector<StepTiming> profile_steps(Model& model, Buffers& b, int runs) {
 }  // namespace
 
 int resolve_threads(int threads) {
-  if (threads > 0) return threads;
-  return std::max(1u, std::thread::hardware_concurrency());
+  return threads > 0 ? threads : rt::default_thread_count();  // what the runtime would take
 }
 
 BenchTimings run_benchmark(Model& model, const BenchSettings& s) {
   BenchTimings t;
   t.threads = resolve_threads(s.threads);
-  // Set even for the default, so the count reported is the one used
-  // whatever HL_NUM_THREADS says.
+  // Set even for the default, so the pool has exactly the count reported.
   model.set_num_threads(t.threads);
   model.enable_profiling(false);
   Buffers b = make_buffers(model, s.seed);

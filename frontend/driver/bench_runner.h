@@ -38,7 +38,8 @@ struct BenchTimings {
 // each read back on its own so every kernel gets a time per run.
 BenchTimings run_benchmark(Model& model, const BenchSettings& s);
 
-// The thread count that `threads` (0: one per core) stands for.
+// The thread count that `threads` stands for (0: the runtime's default, HL_NUM_THREADS or one
+// per CPU this process may run on).
 int resolve_threads(int threads);
 
 }  // namespace kiln::driver
