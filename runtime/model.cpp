@@ -139,8 +139,10 @@ const char* kiln_model_target(const kiln_model* m) {
 int kiln_set_num_threads(kiln_model* m, int threads) {
   if (m == nullptr || threads < 0) return -1;
   const int previous = m->pool->threads();
+  const int wanted = threads > 0 ? threads : default_thread_count();
+  if (wanted == previous) return previous;  // keep the running workers
   try {
-    m->pool = std::make_unique<ThreadPool>(threads > 0 ? threads : default_thread_count());
+    m->pool = std::make_unique<ThreadPool>(wanted);
   } catch (const std::exception&) {
     return -1;  // could not start the threads; the old pool is kept
   }

@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <utility>
 
@@ -17,10 +18,9 @@ namespace {
 thread_local bool t_in_task = false;
 thread_local ThreadPool* t_scope_pool = nullptr;
 
-// A waiting thread polls this many times (0.2-0.7 ms, by the core's PAUSE latency) before a
-// worker sleeps: kernels follow each other within microseconds during a run, and a futex
-// wake-up costs more than that.
-constexpr int kSpinPolls = 20000;
+// An idle worker polls this long before it sleeps: kernels follow each other within
+// microseconds during a run, and a futex wake-up costs more than that.
+constexpr std::chrono::microseconds kSpinTime{500};
 // After this many polls (a few microseconds) each further poll yields the CPU, so that with
 // more threads than CPUs the thread that has the work gets to run.
 constexpr int kPausePolls = 200;
@@ -163,7 +163,9 @@ void ThreadPool::worker_main(int index) {
   uint32_t seen = 0;
   for (;;) {
     uint32_t now = generation_.load();
-    for (int poll = 0; now == seen && poll < kSpinPolls; ++poll) {
+    const auto give_up = std::chrono::steady_clock::now() + kSpinTime;
+    for (int poll = 0; now == seen; ++poll) {
+      if (poll >= kPausePolls && std::chrono::steady_clock::now() > give_up) break;
       cpu_relax(poll);
       now = generation_.load();
     }
