@@ -65,16 +65,16 @@ void schedule_row_tasks(Conv2dPipeline& p, const RegisterTile& tile) {
   using Halide::TailStrategy;
   Halide::Var ko("ko"), ki("ki"), xo("xo"), xi("xi"), yo("yo"), yi("yi"), row_tile("row_tile"),
       task("task");
-  // ShiftInwards on rows recomputes (identically) a row of an odd-height image.
+  // ShiftInwards on rows recomputes (identically) a row of an odd-height image. Rows outermost:
+  // the runtime's pool gives each thread one contiguous range of tasks, so each core computes
+  // the same band of rows in every layer and reads its input from its own L2.
   p.output.split(p.kb, ko, ki, tile.kvec, TailStrategy::ShiftInwards)
       .split(p.x, xo, xi, tile.px, TailStrategy::ShiftInwards)
       .split(p.y, yo, yi, tile.rows, TailStrategy::ShiftInwards)
+      .reorder(p.v, ki, xi, xo, yi, ko, yo, p.n)
       .vectorize(p.v)
       .unroll(ki)
-      .unroll(xi);
-  // Rows outermost: the runtime's pool gives each thread one contiguous range of tasks, so each
-  // core computes the same band of rows in every layer and reads its input from its own L2.
-  p.output.reorder(p.v, ki, xi, xo, yi, ko, yo, p.n)
+      .unroll(xi)
       .fuse(ko, yo, row_tile)
       .fuse(row_tile, p.n, task)
       .parallel(task);
@@ -109,17 +109,19 @@ void schedule_image_tasks(Conv2dPipeline& p, const RegisterTile& tile) {
   schedule_reduction(p, p.x);
 }
 
-// Cheapest tile among those with px in [min_px, max_px]. Accumulators + the weight vectors of
-// one step + the broadcast input pixel should fit in registers; with `allow_weights_in_memory`
-// tiles whose weights do not fit are costed with the weights re-read by every FMA instead.
-// Whole-image tiles make one task per channel tile, often only 8-43 of them: 11 tasks leave
-// one of two threads idle for half a task (9% of the layer). The slowest thread's share of the
-// tasks against an even split, at 2 and 4 threads. On ResNet-50's 7x7 stage (AVX-512) this
+// Whole-image tiles make one task per (channel tile, image).
+int image_tasks(const Conv2dSpec& spec, int block, int kvec) {
+  return ceil_div(ceil_div(spec.k, block), kvec) * spec.n;
+}
+
+// Those are often only 8-43 tasks, and 11 leave one of two threads idle for half a task (9% of
+// the layer). The slowest thread's share of the tasks against an even split, at 2 and 4
+// threads. On ResNet-50's 7x7 stage (AVX-512) this
 // moves the 512-channel outputs from 3x7 tiles (11 tasks) to 2x7 (16), which the cost model
 // rates 1% slower per step: the stage's nine direct convs measured 4-7% faster at two threads
 // and 1-8% at one (three alternating rounds each). 2048 channels keep 3x7 (43 tasks, 2% off).
 double task_imbalance(const Conv2dSpec& spec, int block, int kvec) {
-  const int tasks = ceil_div(ceil_div(spec.k, block), kvec) * spec.n;
+  const int tasks = image_tasks(spec, block, kvec);
   double worst = 1.0;
   for (int threads : {2, 4}) {
     worst = std::max(worst, ceil_div(tasks, threads) * threads / double(tasks));
@@ -127,6 +129,9 @@ double task_imbalance(const Conv2dSpec& spec, int block, int kvec) {
   return worst;
 }
 
+// Cheapest tile among those with px in [min_px, max_px]. Accumulators + the weight vectors of
+// one step + the broadcast input pixel should fit in registers; with `allow_weights_in_memory`
+// tiles whose weights do not fit are costed with the weights re-read by every FMA instead.
 RegisterTile cheapest_tile(const Conv2dSpec& spec, int block, const IsaModel& isa, int min_px,
                            int max_px, bool allow_weights_in_memory, bool balance_tasks = false) {
   RegisterTile best;
@@ -160,9 +165,10 @@ RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaMode
     // Whole-image tasks: the tile spans the row. With 16 registers that leaves tiny tiles
     // unless the weights stay in memory; LLVM then folds them into the FMAs' memory operands
     // and keeps the accumulators in registers (AVX2 7x7x512: 2 x 7 runs at 114 GFLOP/s, the
-    // 3 x 4 row tile at 57). AVX-512 keeps 3 x 7 with the weights in registers.
+    // 3 x 4 row tile at 57). AVX-512 keeps the weights in registers (3 x 7, or 2 x 7 where
+    // that balances the tasks).
     RegisterTile image = cheapest_tile(spec, block, isa, out_w, out_w, true, true);
-    image.whole_image = ceil_div(ceil_div(spec.k, block), image.kvec) * spec.n >= 8;
+    image.whole_image = image_tasks(spec, block, image.kvec) >= 8;
     if (image.whole_image) return image;
   }
   // Row tasks: weights that do not fit make LLVM spill an accumulator every step instead
