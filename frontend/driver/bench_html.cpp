@@ -181,16 +181,22 @@ std::string chart_svg(const std::vector<LayerRow>& rows, double peak_gflops,
   return svg + "</svg>\n";
 }
 
+// One table row: each cell wrapped in `tag` ("th" or "td"); cells are HTML already.
+std::string html_row(const char* tag, const std::vector<std::string>& cells) {
+  std::string row = "<tr>";
+  for (const std::string& cell : cells) row += fmt::format("<{0}>{1}</{0}>", tag, cell);
+  return row + "</tr>\n";
+}
+
 std::string table_html(const std::vector<LayerRow>& rows) {
-  std::string html =
-      "<table>\n<tr><th>#</th><th>op</th><th>description</th><th>shapes</th><th>ms/call</th>"
-      "<th>GFLOP/s</th><th>% peak</th><th>share</th><th>layers</th></tr>\n";
+  std::string html = "<table>\n" + html_row("th", {"#", "op", "description", "shapes", "ms/call",
+                                                   "GFLOP/s", "% peak", "share", "layers"});
   for (const LayerRow& l : rows)
-    html += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3f}</td><td>{:.1f}</td>"
-        "<td>{:.1f}</td><td>{:.1f}%</td><td>{}</td></tr>\n",
-        l.step, escape(l.op), escape(l.description), escape(l.shapes), l.median_ms, l.gflops,
-        l.percent_of_peak, l.share, escape(join(l.layers)));
+    html +=
+        html_row("td", {std::to_string(l.step), escape(l.op), escape(l.description),
+                        escape(l.shapes), fmt::format("{:.3f}", l.median_ms),
+                        fmt::format("{:.1f}", l.gflops), fmt::format("{:.1f}", l.percent_of_peak),
+                        fmt::format("{:.1f}%", l.share), escape(join(l.layers))});
   html += "</table>\n";
   if (std::any_of(rows.begin(), rows.end(),
                   [](const LayerRow& l) { return l.op == "winograd_conv2d"; }))
@@ -201,14 +207,12 @@ std::string table_html(const std::vector<LayerRow>& rows) {
 }
 
 std::string kinds_html(const std::vector<KindRow>& kinds) {
-  std::string html =
-      "<table class=kinds>\n<tr><th>kind</th><th>calls</th><th>ms</th><th>share</th>"
-      "<th>GFLOP/s</th><th>% peak</th></tr>\n";
+  std::string html = "<table class=kinds>\n" +
+                     html_row("th", {"kind", "calls", "ms", "share", "GFLOP/s", "% peak"});
   for (const KindRow& k : kinds)
-    html += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{:.3f}</td><td>{:.1f}%</td><td>{:.1f}</td><td>{:.1f}</td>"
-        "</tr>\n",
-        escape(k.kind), k.calls, k.ms, k.share, k.gflops, k.percent_of_peak);
+    html += html_row("td", {escape(k.kind), std::to_string(k.calls), fmt::format("{:.3f}", k.ms),
+                            fmt::format("{:.1f}%", k.share), fmt::format("{:.1f}", k.gflops),
+                            fmt::format("{:.1f}", k.percent_of_peak)});
   return html + "</table>\n";
 }
 
