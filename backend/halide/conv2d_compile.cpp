@@ -7,6 +7,7 @@
 #include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
 #include "backend/halide/prefetch_next_channel_block.h"
+#include "backend/halide/prefetch_tile_epilogue.h"
 #include "backend/halide/temporal_prefetch.h"
 
 namespace kiln::halide {
@@ -57,13 +58,17 @@ void Conv2dKernel::run(const Conv2dArgs& args, Halide::Buffer<float>& output) {
 Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& target,
                              const std::string& function_name) {
   Halide::Pipeline pipeline(p.output);
+  const bool prefetch_residual = p.spec.has_residual && !p.tile_loop.empty();
   // Without the temporal replacement the prefetches would be non-temporal, slower than none.
-  if (!p.prefetch_next_block || !can_link_temporal_prefetch(target)) {
+  if (!(p.prefetch_next_block || prefetch_residual) || !can_link_temporal_prefetch(target)) {
     return pipeline.compile_to_module(p.arguments(), function_name, target);
   }
-  // One block of the blocked input (V, W, H, C/V, N) is a W x H plane of V lanes.
-  const int64_t block_stride = int64_t{p.spec.w} * p.spec.h * p.block;
-  add_next_channel_block_prefetch(pipeline, p.input.name(), p.channel_loop, block_stride);
+  if (p.prefetch_next_block) {
+    // One block of the blocked input (V, W, H, C/V, N) is a W x H plane of V lanes.
+    const int64_t block_stride = int64_t{p.spec.w} * p.spec.h * p.block;
+    add_next_channel_block_prefetch(pipeline, p.input.name(), p.channel_loop, block_stride);
+  }
+  if (prefetch_residual) add_tile_epilogue_prefetch(pipeline, p.residual.name(), p.tile_loop);
   Halide::Module module = pipeline.compile_to_module(p.arguments(), function_name, target);
   module.append(temporal_prefetch_code(target));
   return module;

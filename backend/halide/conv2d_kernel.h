@@ -91,6 +91,9 @@ struct Conv2dPipeline {
   // Set by the schedule: the lowered name of the reduction's channel loop (where the prefetch
   // pass goes), e.g. "conv.s1.r$x.rxo" once the loop is split for unrolling.
   std::string channel_loop;
+  // Set by the row-task schedule: the lowered name of the loop over register tiles, at whose
+  // top ahead-of-time modules prefetch the tile's residual lines (prefetch_tile_epilogue.h).
+  std::string tile_loop;
 
   // Inputs in AOT argument order: input, weights, [bias], [residual].
   std::vector<Halide::Argument> arguments() const;

@@ -78,6 +78,7 @@ void schedule_row_tasks(Conv2dPipeline& p, const RegisterTile& tile) {
       .fuse(ko, yo, row_tile)
       .fuse(row_tile, p.n, task)
       .parallel(task);
+  p.tile_loop = p.output.name() + ".s0." + p.x.name() + "." + xo.name();
   p.conv.compute_at(p.output, xo)
       .store_in(Halide::MemoryType::Register)
       .vectorize(p.v)

@@ -1,4 +1,5 @@
-// The software prefetch of the direct conv2d (prefetch_next_channel_block.h), read off the
+// The software prefetches of the direct conv2d (prefetch_next_channel_block.h,
+// prefetch_tile_epilogue.h), read off the
 // lowered statements and the assembly of ahead-of-time modules. Numerics of prefetching kernels
 // are covered by the AOT and zoo compile tests, whose ResNet 1x1 and 1x1/2 layers use it.
 #include <gtest/gtest.h>
@@ -100,6 +101,29 @@ TEST(PrefetchNextChannelBlock, AvxTwoKernelsPrefetchOneLinePerTwoPixels) {
     EXPECT_GE(count(s, std::string("prefetcht0\\s+") + line + "\\("), 1) << line << "\n" << s;
   }
   EXPECT_EQ(count(s, "prefetcht0\\s+100384\\("), 0) << "a prefetch per pixel, not per line";
+}
+
+TEST(PrefetchTileEpilogue, PrefetchesEachResidualLineOfTheTileBeforeItsReduction) {
+  // 2x14 tile: two channel blocks of 14 pixels, one line each, issued at the top of the tile
+  // loop, before the reduction that hides their latency.
+  const std::string s = stmt(pointwise(64, 56, 256, 1, true));
+  EXPECT_EQ(count(s, "prefetch\\(residual$,"), 28) << s;
+  const std::regex order(R"(for \(conv2d_output(\$[0-9]+)?\.s0\.x\.xo,[^\n]*\n(\s*let [^\n]*\n)*)"
+                         R"(\s*\(float32\)prefetch\(residual)");
+  EXPECT_TRUE(std::regex_search(s, order)) << s;
+}
+
+TEST(PrefetchTileEpilogue, AvxTwoTilesPrefetchOneLinePerTwoPixels) {
+  const Conv2dPipeline p = build_conv2d(pointwise(64, 56, 256, 1, true), kAvx2);
+  // Three 8-lane channel blocks of 4 pixels: 32 floats, two lines, per block.
+  ASSERT_EQ(p.schedule, "avx2 rows2 tile 3x4");
+  EXPECT_EQ(count(stmt(pointwise(64, 56, 256, 1, true), kAvx2), "prefetch\\(residual$,"), 6);
+}
+
+TEST(PrefetchTileEpilogue, OnlyRowTasksWithAResidualPrefetchIt) {
+  EXPECT_EQ(count(stmt(pointwise(64, 56, 256, 1)), "prefetch\\("), 0);
+  // 7x7 outputs take whole-image tasks, whose epilogue runs row by row after the reduction.
+  EXPECT_EQ(count(stmt(pointwise(512, 7, 2048, 1, true)), "prefetch\\(residual$,"), 0);
 }
 
 TEST(Prefetch, OtherArchitecturesGoWithout) {
