@@ -191,6 +191,10 @@ std::vector<Case> host_cases() {
       {"batch3_residual_leaky",
        leaky(residual_relu(make_spec(3, 5, 6, 6, 7, 3, 3, 1, {1, 1, 1, 1})), 0.1f), ""},
       {"pointwise_sigmoid_k20", sigmoid(make_spec(1, 20, 7, 5, 20, 1, 1, 1, {0, 0, 0, 0})), ""},
+      // Weights outweigh the activations: one task over all rows per channel tile.
+      {"pointwise_weight_heavy_batch2",
+       residual_relu(make_spec(2, 96, 5, 3, 80, 1, 1, 1, {0, 0, 0, 0})), ""},
+      {"pointwise_weight_heavy_s2", make_spec(1, 64, 9, 9, 96, 1, 1, 2, {0, 0, 0, 0}), ""},
   };
 }
 
@@ -200,7 +204,8 @@ std::vector<Case> avx2_cases() {
     for (const char* name :
          {"k3_odd_bias_relu", "k3_s2_asym_pad_c3", "k11_s4_alexnet", "groups2_unaligned",
           "depthwise_c20", "batch3_residual_relu", "k3_c64_batch2", "late_layer_7x7_k512",
-          "k3_s2_raised_clip_k20", "batch3_residual_leaky", "pointwise_sigmoid_k20"}) {
+          "k3_s2_raised_clip_k20", "batch3_residual_leaky", "pointwise_sigmoid_k20",
+          "pointwise_weight_heavy_batch2"}) {
       if (c.name == name) cases.push_back({"avx2_" + c.name, c.spec, kAvx2Target});
     }
   }
@@ -256,6 +261,27 @@ TEST(Conv2dKernel, SchedulesPickMeasuredTiles) {
   EXPECT_EQ(build_conv2d(expanding, avx512).schedule, "avx512 rows2 tile 2x14");
   const Conv2dSpec downsample = make_spec(1, 256, 56, 56, 512, 1, 1, 2, {0, 0, 0, 0});
   EXPECT_EQ(build_conv2d(downsample, avx512).schedule, "avx512 rows2 tile 4x4 prefetch");
+  // Weights (1 MiB) outweigh the activations (1 MB): one task per channel tile, all rows.
+  const Conv2dSpec weight_heavy = make_spec(1, 256, 14, 14, 1024, 1, 1, 1, {0, 0, 0, 0});
+  EXPECT_EQ(build_conv2d(weight_heavy, avx512).schedule, "avx512 rows14 tile 2x14");
+  const Conv2dSpec strided = make_spec(1, 512, 28, 28, 1024, 1, 1, 2, {0, 0, 0, 0});
+  EXPECT_EQ(build_conv2d(strided, avx512).schedule, "avx512 rows14 tile 3x7 prefetch");
+  const Conv2dSpec activation_heavy = make_spec(1, 128, 28, 28, 512, 1, 1, 1, {0, 0, 0, 0});
+  EXPECT_EQ(build_conv2d(activation_heavy, avx512).schedule, "avx512 rows2 tile 2x14");
+  const Conv2dSpec strided_3x3 = make_spec(1, 256, 28, 28, 256, 3, 3, 2, {1, 1, 1, 1});
+  EXPECT_EQ(build_conv2d(strided_3x3, avx512).schedule, "avx512 rows tile 2x14");
+}
+
+TEST(Conv2dKernel, WeightHeavyCasesRunAllRowsPerTask) {
+  for (const Case& c : host_cases()) {
+    if (c.name.find("weight_heavy") == std::string::npos) continue;
+    const std::string rows = "rows" + std::to_string(c.spec.out_h()) + " ";
+    for (const char* target :
+         {"x86-64-linux-avx-avx2-avx512-avx512_skylake-fma-f16c-sse41", kAvx2Target}) {
+      EXPECT_NE(build_conv2d(c.spec, Halide::Target(target)).schedule.find(rows), std::string::npos)
+          << c.name << " on " << target;
+    }
+  }
 }
 
 TEST(Conv2dKernel, AvxTwoTargetUsesEightLaneBlocks) {
