@@ -195,6 +195,10 @@ std::vector<Case> host_cases() {
       {"pointwise_weight_heavy_batch2",
        residual_relu(make_spec(2, 96, 5, 3, 80, 1, 1, 1, {0, 0, 0, 0})), ""},
       {"pointwise_weight_heavy_s2", make_spec(1, 64, 9, 9, 96, 1, 1, 2, {0, 0, 0, 0}), ""},
+      // Strided window with 1.2 MB of weights: two bands of rows, the second shifted up to
+      // overlap the first on the odd output height, with vertical padding.
+      {"k3_s2_two_bands_padded", bias_relu(make_spec(1, 256, 17, 19, 128, 3, 3, 2, {1, 1, 1, 1})),
+       ""},
   };
 }
 
@@ -205,7 +209,7 @@ std::vector<Case> avx2_cases() {
          {"k3_odd_bias_relu", "k3_s2_asym_pad_c3", "k11_s4_alexnet", "groups2_unaligned",
           "depthwise_c20", "batch3_residual_relu", "k3_c64_batch2", "late_layer_7x7_k512",
           "k3_s2_raised_clip_k20", "batch3_residual_leaky", "pointwise_sigmoid_k20",
-          "pointwise_weight_heavy_batch2"}) {
+          "pointwise_weight_heavy_batch2", "k3_s2_two_bands_padded"}) {
       if (c.name == name) cases.push_back({"avx2_" + c.name, c.spec, kAvx2Target});
     }
   }
@@ -269,7 +273,7 @@ TEST(Conv2dKernel, SchedulesPickMeasuredTiles) {
   const Conv2dSpec activation_heavy = make_spec(1, 128, 28, 28, 512, 1, 1, 1, {0, 0, 0, 0});
   EXPECT_EQ(build_conv2d(activation_heavy, avx512).schedule, "avx512 rows2 tile 2x14");
   const Conv2dSpec strided_3x3 = make_spec(1, 256, 28, 28, 256, 3, 3, 2, {1, 1, 1, 1});
-  EXPECT_EQ(build_conv2d(strided_3x3, avx512).schedule, "avx512 rows tile 2x14");
+  EXPECT_EQ(build_conv2d(strided_3x3, avx512).schedule, "avx512 rows7 tile 2x14");
 }
 
 TEST(Conv2dKernel, WeightHeavyCasesRunAllRowsPerTask) {
@@ -281,6 +285,15 @@ TEST(Conv2dKernel, WeightHeavyCasesRunAllRowsPerTask) {
       EXPECT_NE(build_conv2d(c.spec, Halide::Target(target)).schedule.find(rows), std::string::npos)
           << c.name << " on " << target;
     }
+  }
+}
+
+TEST(Conv2dKernel, WeightHeavyStridedWindowsRunTwoBandsOfRows) {
+  const Conv2dSpec s = bias_relu(make_spec(1, 256, 17, 19, 128, 3, 3, 2, {1, 1, 1, 1}));
+  for (const char* target :
+       {"x86-64-linux-avx-avx2-avx512-avx512_skylake-fma-f16c-sse41", kAvx2Target}) {
+    EXPECT_NE(build_conv2d(s, Halide::Target(target)).schedule.find("rows5 "), std::string::npos)
+        << target;
   }
 }
 
