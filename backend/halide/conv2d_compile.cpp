@@ -8,6 +8,7 @@
 #include "backend/halide/layout.h"
 #include "backend/halide/prefetch_next_channel_block.h"
 #include "backend/halide/prefetch_tile_epilogue.h"
+#include "backend/halide/prefetch_weights_ahead.h"
 #include "backend/halide/temporal_prefetch.h"
 
 namespace kiln::halide {
@@ -60,7 +61,8 @@ Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& targ
   Halide::Pipeline pipeline(p.output);
   const bool prefetch_residual = p.spec.has_residual && !p.tile_loop.empty();
   // Without the temporal replacement the prefetches would be non-temporal, slower than none.
-  if (!(p.prefetch_next_block || prefetch_residual) || !can_link_temporal_prefetch(target)) {
+  if (!(p.prefetch_next_block || prefetch_residual || p.prefetch_weights_ahead) ||
+      !can_link_temporal_prefetch(target)) {
     return pipeline.compile_to_module(p.arguments(), function_name, target);
   }
   if (p.prefetch_next_block) {
@@ -69,6 +71,12 @@ Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& targ
     add_next_channel_block_prefetch(pipeline, p.input.name(), p.channel_loop, block_stride);
   }
   if (prefetch_residual) add_tile_epilogue_prefetch(pipeline, p.residual.name(), p.tile_loop);
+  if (p.prefetch_weights_ahead) {
+    // One block of packed weights (V, C, kw, kh, K/V) is V input channels of V lanes per tap.
+    const int64_t block_elements = int64_t{p.block} * p.block * p.spec.kw * p.spec.kh;
+    add_weights_ahead_prefetch(pipeline, p.weights.name(), p.channel_loop, 2 * block_elements,
+                               p.row_loop);
+  }
   Halide::Module module = pipeline.compile_to_module(p.arguments(), function_name, target);
   module.append(temporal_prefetch_code(target));
   return module;

@@ -94,6 +94,10 @@ struct Conv2dPipeline {
   // Set by the row-task schedule: the lowered name of the loop over register tiles, at whose
   // top ahead-of-time modules prefetch the tile's residual lines (prefetch_tile_epilogue.h).
   std::string tile_loop;
+  // Set by the schedule when ahead-of-time modules should prefetch the weights two input
+  // blocks ahead, spread over the rows of the loop named `row_loop` (prefetch_weights_ahead.h).
+  bool prefetch_weights_ahead = false;
+  std::string row_loop;
 
   // Inputs in AOT argument order: input, weights, [bias], [residual].
   std::vector<Halide::Argument> arguments() const;

@@ -31,6 +31,8 @@ struct RegisterTile {
   int rows = 1;              // row tasks: output rows per task
   // Prefetch the next channel block's input lines (prefetch_next_channel_block.h).
   bool prefetch_next_block = false;
+  // Whole-image tasks: prefetch the next-but-one block's weights (prefetch_weights_ahead.h).
+  bool prefetch_weights_ahead = false;
 };
 
 // Cheapest tile under a throughput model: cycles per reduction step are the larger of FMA and

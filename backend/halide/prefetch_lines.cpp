@@ -74,13 +74,15 @@ std::vector<Expr> distinct_lines(const std::vector<Expr>& indices) {
   return lines;
 }
 
+Stmt prefetch_line(const std::string& buffer, const Expr& index) {
+  return Evaluate::make(Call::make(Halide::Float(32), Call::prefetch,
+                                   {Variable::make(Halide::Handle(), buffer), index, 1, 1},
+                                   Call::Intrinsic));
+}
+
 Stmt prefetch_then(const std::string& buffer, const std::vector<Expr>& indices, Stmt then) {
   std::vector<Stmt> block;
-  for (const Expr& index : indices) {
-    block.push_back(Evaluate::make(
-        Call::make(Halide::Float(32), Call::prefetch,
-                   {Variable::make(Halide::Handle(), buffer), index, 1, 1}, Call::Intrinsic)));
-  }
+  for (const Expr& index : indices) block.push_back(prefetch_line(buffer, index));
   block.push_back(std::move(then));
   return Block::make(block);
 }

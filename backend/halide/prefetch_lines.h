@@ -23,6 +23,9 @@ std::vector<Halide::Expr> loop_free_load_indices(const Halide::Internal::Stmt& s
 // starts mid-line leaves its last line to the hardware prefetcher.
 std::vector<Halide::Expr> distinct_lines(const std::vector<Halide::Expr>& indices);
 
+// One prefetch of the line of `buffer` holding element `index`.
+Halide::Internal::Stmt prefetch_line(const std::string& buffer, const Halide::Expr& index);
+
 // `then` preceded by one prefetch of `buffer` at each index.
 Halide::Internal::Stmt prefetch_then(const std::string& buffer,
                                      const std::vector<Halide::Expr>& indices,

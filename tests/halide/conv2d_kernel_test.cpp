@@ -253,7 +253,8 @@ TEST(Conv2dKernel, SchedulesPickMeasuredTiles) {
   // 2x7, not 3x7: 16 tasks divide evenly over 2 and 4 threads, 11 do not.
   EXPECT_EQ(build_conv2d(late, avx512).schedule, "avx512 image tile 2x7");
   const Conv2dSpec late_expanding = make_spec(1, 512, 7, 7, 2048, 1, 1, 1, {0, 0, 0, 0});
-  EXPECT_EQ(build_conv2d(late_expanding, avx512).schedule, "avx512 image tile 3x7");  // 43 tasks
+  EXPECT_EQ(build_conv2d(late_expanding, avx512).schedule,
+            "avx512 image tile 3x7 prefetch-weights");  // 43 tasks
   EXPECT_EQ(build_conv2d(late, avx2).schedule, "avx2 image tile 2x7");
   EXPECT_EQ(build_conv2d(early, avx512).schedule, "avx512 rows tile 2x14");
   EXPECT_EQ(build_conv2d(early, avx2).schedule, "avx2 rows tile 2x6");

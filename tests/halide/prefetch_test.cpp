@@ -1,5 +1,5 @@
 // The software prefetches of the direct conv2d (prefetch_next_channel_block.h,
-// prefetch_tile_epilogue.h), read off the
+// prefetch_tile_epilogue.h, prefetch_weights_ahead.h), read off the
 // lowered statements and the assembly of ahead-of-time modules. Numerics of prefetching kernels
 // are covered by the AOT and zoo compile tests, whose ResNet 1x1 and 1x1/2 layers use it.
 #include <gtest/gtest.h>
@@ -124,6 +124,27 @@ TEST(PrefetchTileEpilogue, OnlyRowTasksWithAResidualPrefetchIt) {
   EXPECT_EQ(count(stmt(pointwise(64, 56, 256, 1)), "prefetch\\("), 0);
   // 7x7 outputs take whole-image tasks, whose epilogue runs row by row after the reduction.
   EXPECT_EQ(count(stmt(pointwise(512, 7, 2048, 1, true)), "prefetch\\(residual$,"), 0);
+}
+
+TEST(PrefetchWeightsAhead, SpreadsTheLinesOfTheBlockAfterNextOverTheRows) {
+  // 7x7 2048->512: whole-image tasks, 2x7 tile. A channel step (4 channels) loads 4 lines of
+  // each of its 2 weight streams; each is prefetched two blocks (2 * 16 * 16 floats) on, in
+  // one of the 7 rows.
+  const std::string s = stmt(pointwise(2048, 7, 512, 1));
+  EXPECT_EQ(count(s, "prefetch\\(weights$,"), 8) << s;
+  EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*\\+ 512,"), 1) << s;
+  for (int row = 0; row < 7; ++row) {
+    const std::string guard = "if \\(conv$\\.s1\\.y == " + std::to_string(row) + "\\)";
+    EXPECT_EQ(count(s, guard), row == 0 ? 2 : 1) << guard;
+  }
+}
+
+TEST(PrefetchWeightsAhead, OnlyWholeImagePointwiseTasks) {
+  EXPECT_EQ(count(stmt(pointwise(256, 56, 64, 1)), "prefetch\\(weights$,"), 0);  // rows
+  Conv2dSpec late_3x3 = pointwise(512, 7, 512, 1);
+  late_3x3.kh = late_3x3.kw = 3;
+  late_3x3.pad_top = late_3x3.pad_left = late_3x3.pad_bottom = late_3x3.pad_right = 1;
+  EXPECT_EQ(count(stmt(late_3x3), "prefetch\\("), 0);
 }
 
 TEST(Prefetch, OtherArchitecturesGoWithout) {
