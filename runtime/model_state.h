@@ -38,7 +38,7 @@ struct kiln_model {
   kiln::rt::ArtifactLibrary library;
   const kiln_plan& plan;
   std::vector<kiln::rt::ResolvedTensor> tensors;
-  kiln::rt::MappedWeights weights;
+  kiln::rt::LoadedWeights weights;
   kiln::rt::Arena arena;
   kiln::rt::BufferSet buffers;
   std::vector<kiln::rt::IoInfo> inputs, outputs;

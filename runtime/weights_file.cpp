@@ -1,7 +1,6 @@
 #include "runtime/weights_file.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +23,7 @@ std::string hex(uint64_t v) {
   return buf;
 }
 
-// Closes the descriptor however map() leaves; the mapping outlives it.
+// Closes the descriptor however loading ends.
 struct Fd {
   int fd;
   ~Fd() {
@@ -32,46 +31,24 @@ struct Fd {
   }
 };
 
-}  // namespace
-
-MappedWeights::MappedWeights(const std::string& path, uint64_t expected_bytes,
-                             uint64_t expected_checksum) {
-  map(path);
-  try {
-    verify(path, expected_bytes, expected_checksum);
-  } catch (...) {
-    munmap(mapping_, file_bytes_);
-    throw;
+// Reads `bytes` at `offset` in full; false at an early end of file.
+bool read_at(int fd, void* dst, uint64_t bytes, uint64_t offset, const std::string& path) {
+  auto* out = static_cast<unsigned char*>(dst);
+  while (bytes > 0) {
+    const ssize_t got = pread(fd, out, bytes, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
+    if (got == 0) return false;
+    out += got;
+    offset += static_cast<uint64_t>(got);
+    bytes -= static_cast<uint64_t>(got);
   }
+  return true;
 }
 
-MappedWeights::~MappedWeights() {
-  if (mapping_ != nullptr) munmap(mapping_, file_bytes_);
-}
-
-void MappedWeights::map(const std::string& path) {
-  Fd file{open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (file.fd < 0) {
-    if (errno == ENOENT) throw Error(path + " is missing: the artifact is incomplete");
-    throw Error("cannot open " + path + ": " + std::strerror(errno));
-  }
-  struct stat st {};
-  if (fstat(file.fd, &st) != 0) throw Error("cannot stat " + path + ": " + std::strerror(errno));
-  file_bytes_ = static_cast<uint64_t>(st.st_size);
-  if (file_bytes_ < sizeof(wf::Header)) {
-    throw Error(path + " is truncated: " + std::to_string(file_bytes_) +
-                " bytes, shorter than its " + std::to_string(sizeof(wf::Header)) + "-byte header");
-  }
-  // Read-only: a kernel writing to its weights would be a bug, and the pages stay shareable.
-  void* m = mmap(nullptr, file_bytes_, PROT_READ, MAP_PRIVATE, file.fd, 0);
-  if (m == MAP_FAILED) throw Error("cannot map " + path + ": " + std::strerror(errno));
-  mapping_ = m;
-}
-
-void MappedWeights::verify(const std::string& path, uint64_t expected_bytes,
-                           uint64_t expected_checksum) {
-  wf::Header h;
-  std::memcpy(&h, mapping_, sizeof h);
+// Checks the header against the file's size and the plan's expectations.
+void check_header(const wf::Header& h, const std::string& path, uint64_t file_bytes,
+                  uint64_t expected_bytes, uint64_t expected_checksum) {
   if (std::memcmp(h.magic, wf::kMagic, sizeof h.magic) != 0) {
     throw Error(path + " is not a Kiln weights file (bad magic)");
   }
@@ -82,12 +59,12 @@ void MappedWeights::verify(const std::string& path, uint64_t expected_bytes,
   }
   // Compared by subtraction: a corrupt payload size must not overflow the sum.
   const uint64_t want_file = h.header_bytes + h.payload_bytes;
-  if (h.payload_bytes > file_bytes_ - h.header_bytes) {
-    throw Error(path + " is truncated: " + std::to_string(file_bytes_) + " bytes, expected " +
+  if (h.payload_bytes > file_bytes - h.header_bytes) {
+    throw Error(path + " is truncated: " + std::to_string(file_bytes) + " bytes, expected " +
                 std::to_string(want_file));
   }
-  if (file_bytes_ > want_file) {
-    throw Error(path + " has " + std::to_string(file_bytes_ - want_file) +
+  if (file_bytes > want_file) {
+    throw Error(path + " has " + std::to_string(file_bytes - want_file) +
                 " unexpected trailing bytes");
   }
   if (h.payload_bytes != expected_bytes || h.checksum != expected_checksum) {
@@ -96,14 +73,39 @@ void MappedWeights::verify(const std::string& path, uint64_t expected_bytes,
                 ", the model expects " + std::to_string(expected_bytes) + " bytes with checksum " +
                 hex(expected_checksum));
   }
-  auto* payload = static_cast<unsigned char*>(mapping_) + h.header_bytes;
+}
+
+}  // namespace
+
+LoadedWeights::LoadedWeights(const std::string& path, uint64_t expected_bytes,
+                             uint64_t expected_checksum) {
+  Fd file{open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) {
+    if (errno == ENOENT) throw Error(path + " is missing: the artifact is incomplete");
+    throw Error("cannot open " + path + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (fstat(file.fd, &st) != 0) throw Error("cannot stat " + path + ": " + std::strerror(errno));
+  const auto file_bytes = static_cast<uint64_t>(st.st_size);
+  wf::Header h;
+  if (file_bytes < sizeof h || !read_at(file.fd, &h, sizeof h, 0, path)) {
+    throw Error(path + " is truncated: " + std::to_string(file_bytes) +
+                " bytes, shorter than its " + std::to_string(sizeof h) + "-byte header");
+  }
+  check_header(h, path, file_bytes, expected_bytes, expected_checksum);
+  if (h.payload_bytes > 0) {
+    memory_ = LargePageMemory(h.payload_bytes);
+    if (!read_at(file.fd, memory_.data(), h.payload_bytes, h.header_bytes, path)) {
+      throw Error(path + " is truncated: it ended while being read");
+    }
+  }
+  const void* payload = h.payload_bytes > 0 ? memory_.data() : static_cast<const void*>(&h);
   const uint64_t actual = xxh64(payload, h.payload_bytes);
   if (actual != h.checksum) {
     throw Error(path + " is corrupted: payload checksum " + hex(actual) + ", header says " +
                 hex(h.checksum));
   }
   payload_bytes_ = h.payload_bytes;
-  payload_ = h.payload_bytes > 0 ? reinterpret_cast<float*>(payload) : nullptr;
 }
 
 }  // namespace kiln::rt

@@ -1,6 +1,6 @@
 // weights.bin: a 64-byte header followed by the packed weights payload (floats, native
-// little-endian). The header is one alignment unit long, so a page-aligned mmap of the file
-// leaves every tensor of the payload 64-byte aligned, as the generator placed them.
+// little-endian). The header is one alignment unit long, so the payload read into (or mapped
+// at) an aligned address leaves every tensor 64-byte aligned, as the generator placed them.
 #pragma once
 
 #include <cstdint>
