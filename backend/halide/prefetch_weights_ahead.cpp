@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -28,25 +29,31 @@ class PrefetchWeightsAhead : public IRMutator {
   Stmt visit(const For* op) override {
     if (op->name == row_loop_) {
       const int64_t* extent = as_const_int(op->extent);
-      const int64_t outer = row_extent_;
+      const std::pair<int64_t, Expr> outer{row_extent_, row_min_};
       row_extent_ = extent != nullptr ? *extent : 0;
       row_min_ = op->min;
       Stmt s = IRMutator::visit(op);
-      row_extent_ = outer;
+      std::tie(row_extent_, row_min_) = outer;
       return s;
     }
     Stmt visited = IRMutator::visit(op);
     if (op->name != channel_loop_ || row_extent_ <= 0) return visited;
-    const For* loop = visited.as<For>();
-    std::vector<Expr> lines = distinct_lines(loop_free_load_indices(loop->body, buffer_, false));
-    std::vector<Stmt> block;
+    return with_prefetches(visited.as<For>());
+  }
+
+  // `loop` with its iteration's lines, `offset_` further on, prefetched at the top of its body,
+  // the i-th only in row i mod row_extent_.
+  Stmt with_prefetches(const For* loop) const {
+    const std::vector<Expr> lines =
+        distinct_lines(loop_free_load_indices(loop->body, buffer_, false));
+    if (lines.empty()) return loop;
     const Expr row = Variable::make(Halide::Int(32), row_loop_) - row_min_;
+    std::vector<Stmt> block;
     for (size_t i = 0; i < lines.size(); ++i) {
       const Expr ahead = simplify(lines[i] + make_const(lines[i].type(), offset_));
       const Expr in_turn = simplify(row == static_cast<int>(i % row_extent_));
       block.push_back(IfThenElse::make(in_turn, prefetch_line(buffer_, ahead)));
     }
-    if (block.empty()) return visited;
     block.push_back(loop->body);
     return For::make(loop->name, loop->min, loop->extent, loop->for_type, loop->device_api,
                      Block::make(block));
