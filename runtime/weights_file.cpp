@@ -1,6 +1,7 @@
 #include "runtime/weights_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,9 +89,12 @@ LoadedWeights::LoadedWeights(const std::string& path, uint64_t expected_bytes,
   if (fstat(file.fd, &st) != 0) throw Error("cannot stat " + path + ": " + std::strerror(errno));
   const auto file_bytes = static_cast<uint64_t>(st.st_size);
   wf::Header h;
-  if (file_bytes < sizeof h || !read_at(file.fd, &h, sizeof h, 0, path)) {
+  if (file_bytes < sizeof h) {
     throw Error(path + " is truncated: " + std::to_string(file_bytes) +
                 " bytes, shorter than its " + std::to_string(sizeof h) + "-byte header");
+  }
+  if (!read_at(file.fd, &h, sizeof h, 0, path)) {
+    throw Error(path + " is truncated: it ended while being read");
   }
   check_header(h, path, file_bytes, expected_bytes, expected_checksum);
   if (h.payload_bytes > 0) {
@@ -104,6 +108,11 @@ LoadedWeights::LoadedWeights(const std::string& path, uint64_t expected_bytes,
   if (actual != h.checksum) {
     throw Error(path + " is corrupted: payload checksum " + hex(actual) + ", header says " +
                 hex(h.checksum));
+  }
+  // Read-only from here, as the file mapping was: a kernel writing to its weights is a bug, and
+  // should fault rather than corrupt the model.
+  if (h.payload_bytes > 0 && mprotect(memory_.data(), memory_.bytes(), PROT_READ) != 0) {
+    throw Error("cannot make the weights of " + path + " read-only: " + std::strerror(errno));
   }
   payload_bytes_ = h.payload_bytes;
 }

@@ -72,8 +72,9 @@ Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& targ
   }
   if (prefetch_residual) add_tile_epilogue_prefetch(pipeline, p.residual.name(), p.tile_loop);
   if (p.prefetch_weights_ahead) {
-    // One block of packed weights (V, C, kw, kh, K/V) is V input channels of V lanes per tap.
-    const int64_t block_elements = int64_t{p.block} * p.block * p.spec.kw * p.spec.kh;
+    // In the packed weights (V, C, kw, kh, K/V) the next block of V input channels is V * V
+    // elements on, at every tap.
+    const int64_t block_elements = int64_t{p.block} * p.block;
     add_weights_ahead_prefetch(pipeline, p.weights.name(), p.channel_loop, 2 * block_elements,
                                p.row_loop);
   }

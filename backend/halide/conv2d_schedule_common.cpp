@@ -195,8 +195,10 @@ RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaMode
     // blocks ahead, spread over the rows, measured on ResNet-50's 7x7 stage (3 alternating
     // rounds, in both orders): 512->2048 +res and 2048->512 9-10% faster at two threads, 0-11%
     // at one; 1x1/2 1024->2048 8-11%. Not for the 3x3s: 2-4% slower on 7x7 512->512.
+    // (Vertical padding renames the row loop, which the pass then would not find.)
     image.prefetch_weights_ahead = spec.kh == 1 && spec.kw == 1 && spec.groups == 1 &&
-                                   spec.c % block == 0 && !spec.plain_input;
+                                   spec.c % block == 0 && !spec.plain_input && spec.pad_top == 0 &&
+                                   spec.pad_bottom == 0;
     if (image.whole_image) return image;
   }
   // Row tasks: weights that do not fit make LLVM spill an accumulator every step instead
@@ -206,11 +208,16 @@ RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaMode
   // ~5 us), and the second row finds the tile's weights in L1. On ResNet-50's stride-1 1x1
   // layers at 2 threads, 8-15% faster (the whole model 6-8%), neutral at 1 thread and on
   // GoogLeNet; not so for the 3x3s (+-10%, no gain), which are left at one row. Not with
-  // vertical padding: the padding predicate on ky then loses its bounds across the row split
-  // and Halide reads above the image.
+  // vertical padding: when written, the padding predicate on ky lost its bounds across the row
+  // split and Halide read above the image. (The clamp on the input row in define_conv2d has
+  // since made padded row splits safe: the two-band rule below uses them and is tested; this
+  // rule was not re-measured with padding.)
   const bool vertical_padding = spec.pad_top > 0 || spec.pad_bottom > 0;
   if (spec.kh == 1 && spec.kw == 1 && !vertical_padding && spec.out_h() >= 4) rows.rows = 2;
-  if (weights_outweigh_activations(spec) && !vertical_padding) rows.rows = spec.out_h();
+  // Not where that leaves fewer than 8 tasks (GoogLeNet's 832->128 at 7x7 would have 4).
+  const int channel_tasks = ceil_div(ceil_div(spec.k, block), rows.kvec) * spec.n;
+  if (weights_outweigh_activations(spec) && !vertical_padding && channel_tasks >= 8)
+    rows.rows = spec.out_h();
   // Strided windows with weights past half of L2 (ResNet's 3x3/2 at 28x28, 1.2-2.4 MB) take
   // two bands of rows per channel tile: with one row per task every output row streamed all
   // the weights from L3; two bands stream them twice per layer, and at two threads each thread

@@ -31,7 +31,8 @@ class LoopFreeLoadIndices : public IRVisitor {
     if (op->name == buffer_) {
       if (op->type.is_scalar()) {
         add(op->index);
-      } else if (const Ramp* ramp = op->index.as<Ramp>(); ramp != nullptr && !scalar_only_) {
+      } else if (const Ramp* ramp = op->index.as<Ramp>();
+                 ramp != nullptr && ramp->base.type().is_scalar() && !scalar_only_) {
         add(ramp->base);
         add(ramp->base + ramp->stride * (ramp->lanes - 1));
       }

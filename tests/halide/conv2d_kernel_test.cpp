@@ -193,8 +193,8 @@ std::vector<Case> host_cases() {
       {"pointwise_sigmoid_k20", sigmoid(make_spec(1, 20, 7, 5, 20, 1, 1, 1, {0, 0, 0, 0})), ""},
       // Weights outweigh the activations: one task over all rows per channel tile.
       {"pointwise_weight_heavy_batch2",
-       residual_relu(make_spec(2, 96, 5, 3, 80, 1, 1, 1, {0, 0, 0, 0})), ""},
-      {"pointwise_weight_heavy_s2", make_spec(1, 64, 9, 9, 96, 1, 1, 2, {0, 0, 0, 0}), ""},
+       residual_relu(make_spec(2, 384, 9, 9, 384, 1, 1, 1, {0, 0, 0, 0})), ""},
+      {"pointwise_weight_heavy_s2", make_spec(1, 512, 19, 19, 512, 1, 1, 2, {0, 0, 0, 0}), ""},
       // Strided window with 1.2 MB of weights: two bands of rows, the second shifted up to
       // overlap the first on the odd output height, with vertical padding.
       {"k3_s2_two_bands_padded", bias_relu(make_spec(1, 256, 17, 19, 128, 3, 3, 2, {1, 1, 1, 1})),
@@ -287,6 +287,16 @@ TEST(Conv2dKernel, WeightHeavyCasesRunAllRowsPerTask) {
           << c.name << " on " << target;
     }
   }
+}
+
+TEST(Conv2dKernel, WeightHeavyPointwiseKeepsEnoughTasks) {
+  // GoogLeNet's 832->128 at 7x7: weights outweigh activations, but all rows per task would
+  // leave 4 tasks; it keeps two-row tasks.
+  const Conv2dSpec s = make_spec(1, 832, 7, 7, 128, 1, 1, 1, {0, 0, 0, 0});
+  const std::string schedule =
+      build_conv2d(s, Halide::Target("x86-64-linux-avx-avx2-avx512-avx512_skylake-fma-f16c-sse41"))
+          .schedule;
+  EXPECT_NE(schedule.find("rows2 "), std::string::npos) << schedule;
 }
 
 TEST(Conv2dKernel, WeightHeavyStridedWindowsRunTwoBandsOfRows) {
