@@ -111,8 +111,8 @@ void schedule_image_tasks(Conv2dPipeline& p, const RegisterTile& tile) {
   p.row_loop = p.conv.name() + ".s1." + p.y.name();
 }
 
-// Whole-image tiles make one task per (channel tile, image).
-int image_tasks(const Conv2dSpec& spec, int block, int kvec) {
+// Tasks of one (channel tile, image) each: whole-image tiles, and row tasks spanning all rows.
+int channel_tile_tasks(const Conv2dSpec& spec, int block, int kvec) {
   return ceil_div(ceil_div(spec.k, block), kvec) * spec.n;
 }
 
@@ -123,12 +123,16 @@ int image_tasks(const Conv2dSpec& spec, int block, int kvec) {
 // rates 1% slower per step: the stage's nine direct convs measured 4-7% faster at two threads
 // and 1-8% at one (three alternating rounds each). 2048 channels keep 3x7 (43 tasks, 2% off).
 double task_imbalance(const Conv2dSpec& spec, int block, int kvec) {
-  const int tasks = image_tasks(spec, block, kvec);
+  const int tasks = channel_tile_tasks(spec, block, kvec);
   double worst = 1.0;
   for (int threads : {2, 4}) {
     worst = std::max(worst, ceil_div(tasks, threads) * threads / double(tasks));
   }
   return worst;
+}
+
+double weight_bytes(const Conv2dSpec& spec) {
+  return 4.0 * spec.k * (spec.c / spec.groups) * spec.kh * spec.kw;
 }
 
 // Row tasks go rows outermost, so every thread streams all of a layer's weights once per band
@@ -139,16 +143,11 @@ double task_imbalance(const Conv2dSpec& spec, int block, int kvec) {
 // 11-16%, 1x1/2 512->1024 7-17%, 1024->256 2-10%; the 28x28 layers, whose activations
 // outweigh their weights, were neutral or up to 4% slower that way. Not for 3x3s: the stride-2
 // 256->256 at 28x28 gained 11% at one thread but lost 3-5% at two.
-double weight_bytes(const Conv2dSpec& spec) {
-  return 4.0 * spec.k * (spec.c / spec.groups) * spec.kh * spec.kw;
-}
-
 bool weights_outweigh_activations(const Conv2dSpec& spec) {
   if (spec.kh != 1 || spec.kw != 1) return false;
-  const double weights = weight_bytes(spec) / 4;
   // A strided 1x1 reads only the input pixels under its outputs.
-  const double activations = double(spec.n) * (spec.c + spec.k) * spec.out_h() * spec.out_w();
-  return weights >= activations;
+  const double activation_bytes = 4.0 * spec.n * (spec.c + spec.k) * spec.out_h() * spec.out_w();
+  return weight_bytes(spec) >= activation_bytes;
 }
 
 // Cheapest tile among those with px in [min_px, max_px]. Accumulators + the weight vectors of
@@ -190,7 +189,7 @@ RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaMode
     // 3 x 4 row tile at 57). AVX-512 keeps the weights in registers (3 x 7, or 2 x 7 where
     // that balances the tasks).
     RegisterTile image = cheapest_tile(spec, block, isa, out_w, out_w, true, true);
-    image.whole_image = image_tasks(spec, block, image.kvec) >= 8;
+    image.whole_image = channel_tile_tasks(spec, block, image.kvec) >= 8;
     // Their pointwise convs wait on memory for each block's weights. Prefetching them two
     // blocks ahead, spread over the rows, measured on ResNet-50's 7x7 stage (3 alternating
     // rounds, in both orders): 512->2048 +res and 2048->512 9-10% faster at two threads, 0-11%
@@ -215,8 +214,8 @@ RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaMode
   const bool vertical_padding = spec.pad_top > 0 || spec.pad_bottom > 0;
   if (spec.kh == 1 && spec.kw == 1 && !vertical_padding && spec.out_h() >= 4) rows.rows = 2;
   // Not where that leaves fewer than 8 tasks (GoogLeNet's 832->128 at 7x7 would have 4).
-  const int channel_tasks = ceil_div(ceil_div(spec.k, block), rows.kvec) * spec.n;
-  if (weights_outweigh_activations(spec) && !vertical_padding && channel_tasks >= 8)
+  if (weights_outweigh_activations(spec) && !vertical_padding &&
+      channel_tile_tasks(spec, block, rows.kvec) >= 8)
     rows.rows = spec.out_h();
   // Strided windows with weights past half of L2 (ResNet's 3x3/2 at 28x28, 1.2-2.4 MB) take
   // two bands of rows per channel tile: with one row per task every output row streamed all
