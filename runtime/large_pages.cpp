@@ -21,7 +21,7 @@ size_t round_up(size_t bytes, size_t unit) {
 
 }  // namespace
 
-LargePageMemory::LargePageMemory(size_t bytes) {
+LargePageMemory::LargePageMemory(size_t bytes, Populate populate) {
   if (bytes == 0) return;
   if (bytes > SIZE_MAX - 2 * kLargePage) {
     throw Error("cannot map " + std::to_string(bytes) + " bytes: larger than the address space");
@@ -44,7 +44,7 @@ LargePageMemory::LargePageMemory(size_t bytes) {
   // A hint: EINVAL where the kernel has no THP leaves ordinary pages, which work the same.
   madvise(data_, bytes_, MADV_HUGEPAGE);
   // Anonymous memory reads as zero already; writing it faults every page in now, at load.
-  std::memset(data_, 0, bytes_);
+  if (populate == Populate::kZeroNow) std::memset(data_, 0, bytes_);
 }
 
 LargePageMemory::~LargePageMemory() {

@@ -12,10 +12,15 @@ namespace kiln::rt {
 
 class LargePageMemory {
  public:
+  // kZeroNow writes every page at construction, so that a run never takes a page fault.
+  // kByCaller leaves that to the caller, who fills the memory right away (the weights, read
+  // from their file): zeroing it first would write it twice.
+  enum class Populate { kZeroNow, kByCaller };
+
   LargePageMemory() = default;
-  // Maps at least `bytes` (rounded up to whole 2 MiB pages) and touches every page, so that a
-  // run never takes a page fault. Throws rt::Error when the memory cannot be mapped.
-  explicit LargePageMemory(size_t bytes);
+  // Maps at least `bytes` (rounded up to whole 2 MiB pages). Throws rt::Error when the memory
+  // cannot be mapped.
+  explicit LargePageMemory(size_t bytes, Populate populate = Populate::kZeroNow);
   ~LargePageMemory();
   LargePageMemory(LargePageMemory&& other) noexcept;
   LargePageMemory& operator=(LargePageMemory&& other) noexcept;

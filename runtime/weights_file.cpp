@@ -98,7 +98,7 @@ LoadedWeights::LoadedWeights(const std::string& path, uint64_t expected_bytes,
   }
   check_header(h, path, file_bytes, expected_bytes, expected_checksum);
   if (h.payload_bytes > 0) {
-    memory_ = LargePageMemory(h.payload_bytes);
+    memory_ = LargePageMemory(h.payload_bytes, LargePageMemory::Populate::kByCaller);
     if (!read_at(file.fd, memory_.data(), h.payload_bytes, h.header_bytes, path)) {
       throw Error(path + " is truncated: it ended while being read");
     }

@@ -33,6 +33,17 @@ TEST(LargePageMemory, EveryPageIsResidentAndZeroBeforeFirstUse) {
   for (size_t i = 0; i < m.bytes(); i += 4093) ASSERT_EQ(bytes[i], 0) << "byte " << i;
 }
 
+TEST(LargePageMemory, PopulatedByTheCallerIsStillAlignedZeroAndWritable) {
+  LargePageMemory m(kLargePage + 1, LargePageMemory::Populate::kByCaller);
+  ASSERT_NE(m.data(), nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(m.data()) % kLargePage, 0u);
+  EXPECT_EQ(m.bytes(), 2 * kLargePage);
+  auto* bytes = static_cast<unsigned char*>(m.data());
+  EXPECT_EQ(bytes[m.bytes() - 1], 0);
+  bytes[m.bytes() - 1] = 7;
+  EXPECT_EQ(bytes[m.bytes() - 1], 7);
+}
+
 TEST(LargePageMemory, IsWritableToItsLastByte) {
   LargePageMemory m(100);
   auto* bytes = static_cast<unsigned char*>(m.data());
