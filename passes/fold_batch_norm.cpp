@@ -80,8 +80,9 @@ class FoldBatchNorm : public Pass {
     const Tensor& src = parameter_value(ctx, kName, w, scratch);
     Tensor out(src.type);
     const size_t row = src.data.size() / f.a.size();
-    for (size_t i = 0; i < src.data.size(); ++i)
-      out.data[i] = static_cast<float>(src.data[i] * f.a[i / row]);
+    for (size_t k = 0; k < f.a.size(); ++k)
+      for (size_t i = k * row; i < (k + 1) * row; ++i)
+        out.data[i] = static_cast<float>(src.data[i] * f.a[k]);
     return out;
   }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "ir/builder.h"
 
@@ -72,6 +73,20 @@ TEST(WeightInitTest, DeterministicPerSeed) {
       EXPECT_NE(t.data, c.at(name).data) << name;
     }
   }
+}
+
+// seeded_weights fills tensors on several threads: each must still be its own stream's.
+TEST(WeightInitTest, EveryTensorIsItsOwnStreamWhateverThreadFilledIt) {
+  auto g = std::make_unique<Graph>("wide");
+  GraphBuilder b(*g);
+  Node* x = b.input("data", {1, 16, 8, 8});
+  for (int i = 0; i < 24; ++i) x = b.conv2d("c" + std::to_string(i), x, 16 + 8 * (i % 3), 3, 1, 1);
+  WeightMap all = seeded_weights(*g, 3);
+  ASSERT_EQ(all.size(), g->weights().size());
+  for (const Node* w : g->weights())
+    EXPECT_EQ(all.at(w->name()).data,
+              seeded_tensor(w->name(), w->type(), weight_role(*g, *w), 3).data)
+        << w->name();
 }
 
 TEST(WeightInitTest, ValuesDependOnNameAndShapeNotGraphOrder) {
