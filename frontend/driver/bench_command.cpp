@@ -89,25 +89,33 @@ MachinePeak peak_for(const BenchArgs& a, int threads) {
 // Measures the artifact in `dir`; `g` (the compiled graph, when there is
 // one) names exact shapes in the per-layer rows.
 BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) {
-  Model model(dir);
   ArtifactManifest manifest = read_manifest(dir, g);
   BenchSettings s = effective_settings(a);
   BenchReport r;
   r.model = a.model.model;
   r.artifact = dir;
-  r.target = model.target();
-  r.batch = model.num_inputs() > 0 && !model.input_shape(0).empty() ? model.input_shape(0)[0] : 1;
   r.runs = s.runs;
   r.warmup = s.warmup;
   r.peak = peak_for(a, resolve_threads(s.threads));
-  BenchTimings t = run_benchmark(model, s);
+  // The microkernel before the model loads and after it is gone: loading (the OS assembling the
+  // weights' 2 MiB pages) and the pool's idle threads would take cores from it.
+  r.peak_now_before = measure_peak_now(resolve_threads(s.threads));
+  BenchTimings t;
+  {
+    Model model(dir);
+    r.target = model.target();
+    r.batch = model.num_inputs() > 0 && !model.input_shape(0).empty() ? model.input_shape(0)[0] : 1;
+    t = run_benchmark(model, s);
+    r.clock_ghz = measure_clock_ghz();
+  }
+  r.peak_now_after = measure_peak_now(t.threads);
+  r.peak_now_gflops = (r.peak_now_before + r.peak_now_after) / 2;
   r.threads = t.threads;
   r.run_ms = t.run_ms;
   r.latency = latency_stats(t.run_ms);
   r.other_load = t.other_load;
-  r.clock_ghz = measure_clock_ghz();
   r.model_flops = manifest.flops;
-  r.layers = layer_rows(t.steps, manifest, r.peak.all_threads_gflops);
+  r.layers = layer_rows(t.steps, manifest, r.peak.all_threads_gflops, r.peak_now_gflops);
   return r;
 }
 

@@ -21,6 +21,7 @@ struct LayerRow {
   double median_ms = 0, min_ms = 0;  // per call
   double gflops = 0;                 // at the median
   double percent_of_peak = 0;        // of MachinePeak::all_threads_gflops
+  double percent_of_peak_now = 0;    // of BenchReport::peak_now_gflops
   double share = 0;                  // of the summed medians, in percent
 };
 
@@ -31,7 +32,7 @@ struct KindRow {
   std::string kind;
   int calls = 0;
   double flops = 0, ms = 0;  // per run, summed over the calls
-  double gflops = 0, percent_of_peak = 0, share = 0;
+  double gflops = 0, percent_of_peak = 0, percent_of_peak_now = 0, share = 0;
 };
 
 struct CompileSummary {
@@ -51,16 +52,21 @@ struct BenchReport {
   double model_flops = 0;  // per run
   MachinePeak peak;
   double clock_ghz = 0;  // one thread's clock measured right after the timed runs
+  // The peak's microkernel on `threads` threads just before and just after the runs
+  // (measure_peak_now), and their mean: what the cores delivered meanwhile.
+  double peak_now_before = 0, peak_now_after = 0, peak_now_gflops = 0;
   CompileSummary compile;
   std::vector<LayerRow> layers;  // empty unless per-layer timings were taken
 };
 
 // Joins the per-step timings with the manifest's ops and shapes.
 std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
-                                 const ArtifactManifest& manifest, double peak_gflops);
+                                 const ArtifactManifest& manifest, double peak_gflops,
+                                 double peak_now_gflops = 0);
 
 // `layers` grouped by kind, the most time first.
-std::vector<KindRow> kind_rows(const std::vector<LayerRow>& layers, double peak_gflops);
+std::vector<KindRow> kind_rows(const std::vector<LayerRow>& layers, double peak_gflops,
+                               double peak_now_gflops = 0);
 
 // "459.3 GFLOP/s on 2 threads (229.6 on one; ...)": the figure and where it came from.
 std::string describe_peak(const MachinePeak& p);
@@ -68,6 +74,9 @@ std::string describe_peak(const MachinePeak& p);
 // "clock after the timed runs: 3.60 GHz, 7% below the 3.89 GHz the peak was measured at: %peak
 // figures understate ...", or "... (the peak's: 3.89 GHz)" within 3%.
 std::string describe_clock(double clock_ghz, const MachinePeak& p);
+
+// "microkernel around the runs: 405.1 GFLOP/s (412.0 before, 398.2 after), 90% of the peak: ...".
+std::string describe_peak_now(const BenchReport& r);
 
 // To `out`: stdout, or stderr when the JSON goes to stdout.
 void print_summary(const BenchReport& r, std::FILE* out);

@@ -287,6 +287,15 @@ double measure_clock_ghz() {
   return best;
 }
 
+double measure_peak_now(int threads, int trials) {
+  const Microkernel k = host_microkernel();
+  static const int64_t iters = calibrate(k);
+  double best = 0;
+  for (int t = 0; t < std::max(1, trials); ++t)
+    best = std::max(best, parallel_trial(k, iters, std::max(1, threads)).gflops);
+  return best;
+}
+
 MachinePeak measure_machine_peak(int threads) {
   Microkernel k = host_microkernel();
   MachinePeak p;

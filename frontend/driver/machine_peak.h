@@ -36,6 +36,12 @@ MachinePeak measure_machine_peak(int threads);
 // day), while the peak is cached once: `kiln bench` states both so a reader can tell.
 double measure_clock_ghz();
 
+// The microkernel's rate on `threads` threads right now: the best of `trials` trials, as
+// measure_machine_peak takes it, but neither cached nor waiting for undisturbed trials. `kiln
+// bench` takes it around its runs: a host busy for the whole bench (other guests on the
+// physical cores) shows as a lower figure here while the cached peak stays as it was.
+double measure_peak_now(int threads, int trials = 5);
+
 // The cached figure for this CPU and thread count under cache_dir, measuring
 // (and caching) it when absent or when `remeasure` is set. An unwritable
 // cache is not an error: the figure is then measured every time.

@@ -82,6 +82,13 @@ TEST_F(BenchTest, JsonHasLatencyPeakAndLayers) {
   EXPECT_DOUBLE_EQ(j["peak_gflops"].get<double>(), 100.0);
   EXPECT_GT(j["clock_ghz"].get<double>(), 0.1);  // a real clock, in GHz
   EXPECT_LT(j["clock_ghz"].get<double>(), 10.0);
+  // The microkernel before and after the runs, and their mean.
+  const Json& around = j["peak_now_before_after"];
+  ASSERT_EQ(around.size(), 2u);
+  EXPECT_GT(around[0].get<double>(), 0.1);
+  EXPECT_GT(around[1].get<double>(), 0.1);
+  EXPECT_DOUBLE_EQ(j["peak_now_gflops"].get<double>(),
+                   (around[0].get<double>() + around[1].get<double>()) / 2);
   // conv 2*16*32*32*27 + dense 2*10*4096 multiply-adds' worth of flops, at least.
   EXPECT_GE(j["model_flops"].get<double>(), 2.0 * 16 * 32 * 32 * 27 + 2.0 * 10 * 4096);
 }
@@ -130,6 +137,12 @@ TEST_F(BenchTest, KindsSumTheLayerRows) {
   const double gflops = conv["flops"].get<double>() / conv["ms"].get<double>() * 1e-6;
   EXPECT_NEAR(conv["gflops"].get<double>(), gflops, 1e-9 * gflops);
   EXPECT_NEAR(conv["percent_of_peak"].get<double>(), gflops, 1e-9 * gflops);  // of 100 GFLOP/s
+  const double now = j["peak_now_gflops"].get<double>();
+  EXPECT_NEAR(conv["percent_of_peak_now"].get<double>(), 100 * gflops / now, 1e-9 * gflops);
+  for (const Json& row : j["layers"]) {
+    EXPECT_NEAR(row["percent_of_peak_now"].get<double>(), 100 * row["gflops"].get<double>() / now,
+                1e-9 * row["gflops"].get<double>());
+  }
   EXPECT_TRUE(kinds.count("dense"));
   EXPECT_TRUE(kinds.count("softmax"));
 }
@@ -146,7 +159,11 @@ TEST_F(BenchTest, PerLayerTableAndMeasuredPeak) {
       "clock after the timed runs: [0-9]+\\.[0-9]{2} GHz(, [0-9]+% (below|above) the |"
       " \\(the peak's: )[0-9]+\\.[0-9]{2} GHz");
   EXPECT_TRUE(std::regex_search(r.out, clock)) << r.out;
-  for (const char* column : {"ms/call", "GFLOP/s", "%peak", "share", "layers"})
+  const std::regex around(
+      "microkernel around the runs: [0-9.]+ GFLOP/s \\([0-9.]+ before, [0-9.]+ after\\), "
+      "[0-9]+% of the peak");
+  EXPECT_TRUE(std::regex_search(r.out, around)) << r.out;
+  for (const char* column : {"ms/call", "GFLOP/s", "%peak", "%now", "share", "layers"})
     EXPECT_NE(r.out.find(column), std::string::npos) << column;
   EXPECT_NE(r.out.find("conv2d 3x3/1 3->16"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1x16x32x32"), std::string::npos) << r.out;  // shapes

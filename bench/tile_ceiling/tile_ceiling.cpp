@@ -1,0 +1,99 @@
+// The ceiling of Kiln's register tiles on this machine: hand-scheduled loops (gen_kernels.py)
+// timed with the data where a convolution finds it. Rounds alternate every variant so load from
+// other processes falls on all alike; the table gives each variant's best GFLOP/s over the rounds
+// (a ceiling is a best case, as `kiln bench`'s machine peak is) and its share of the FMA-only
+// loop's best in the same run.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+using Kernel = void (*)(const float*, const float*, long, long, long);
+extern "C" {
+#define TILE(name, kvec, px, prefetch) void name(const float*, const float*, long, long, long);
+#include "tile_kernels.inc"
+#undef TILE
+void kiln_fma_peak(long iterations);
+}
+
+namespace {
+
+struct Tile {
+  const char* name;
+  Kernel fn;
+  int kvec, px;
+  bool prefetch;
+};
+
+const Tile kTiles[] = {
+#define TILE(name, kvec, px, prefetch) {#name, name, kvec, px, prefetch},
+#include "tile_kernels.inc"
+#undef TILE
+};
+
+// Where the data lives: `channels` per reduction; the input cycles over `rows` rows of 14 pixel
+// lines per block (1: the same row every call, L1; 14: a 14x14 image, L2); the weights cycle
+// over `weight_copies` copies (1: L1 when they fit; 8+: L2).
+struct Setting {
+  const char* what;
+  long channels, rows, weight_copies;
+};
+
+const Setting kSettings[] = {
+    {"L1: 256 channels, one row, one weight copy", 256, 1, 1},
+    {"input from L2: 256 channels, 14 rows", 256, 14, 1},
+    {"weights from L2: 256 channels, one row, 8 weight copies", 256, 1, 8},
+    {"both from L2: 1024 channels, 14 rows (ResNet-50's 14x14 1024->256)", 1024, 14, 1},
+};
+
+double seconds(auto&& f) {
+  auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double best(const std::vector<double>& v) {
+  return *std::max_element(v.begin(), v.end());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int rounds = argc > 1 ? std::atoi(argv[1]) : 7;
+  const long flops_per_call = 2'000'000'000;  // ~10 ms per call at peak
+  std::vector<double> peak;
+  for (const Setting& s : kSettings) {
+    const long blocks = s.channels / 16, w_stride = s.channels * 64;  // 64 bytes per channel
+    const long w_copy = 4 * w_stride;                                  // up to 4 streams
+    const long in_block_stride = s.rows * 14 * 64;
+    auto* w = static_cast<float*>(std::aligned_alloc(4096, w_copy * s.weight_copies));
+    auto* in = static_cast<float*>(std::aligned_alloc(4096, blocks * in_block_stride));
+    std::fill(w, w + w_copy * s.weight_copies / 4, 0.001f);
+    std::fill(in, in + blocks * in_block_stride / 4, 0.5f);
+    std::vector<std::vector<double>> gflops(std::size(kTiles));
+    for (int r = 0; r < rounds; ++r) {
+      peak.push_back(flops_per_call / seconds([&] { kiln_fma_peak(flops_per_call / 768); }) / 1e9);
+            for (size_t t = 0; t < std::size(kTiles); ++t) {
+        const Tile& k = kTiles[t];
+        const long flops = 2L * k.kvec * 16 * k.px * s.channels;
+        const long calls = flops_per_call / flops;
+        const double sec = seconds([&] {
+          for (long c = 0; c < calls; ++c)
+            k.fn(w + (c % s.weight_copies) * (w_copy / 4), in + (c % s.rows) * 14 * 16, blocks,
+                 w_stride, in_block_stride);
+        });
+        gflops[t].push_back(calls * flops / sec / 1e9);
+      }
+    }
+    std::printf("%s\n", s.what);
+    for (size_t t = 0; t < std::size(kTiles); ++t)
+      std::printf("  %-28s %6.1f GFLOP/s  %3.0f%%\n", kTiles[t].name, best(gflops[t]),
+                  100 * best(gflops[t]) / best(peak));
+    std::free(w);
+    std::free(in);
+  }
+  std::printf("FMA-only loop (one thread): %.1f GFLOP/s, the best of %zu trials\n", best(peak),
+              peak.size());
+}
