@@ -5,6 +5,7 @@
 #include <cmath>
 #include <exception>
 #include <numbers>
+#include <system_error>
 #include <thread>
 
 namespace kiln {
@@ -165,9 +166,14 @@ WeightMap seeded_weights(const Graph& g, uint64_t seed) {
       }
     }
   };
-  const unsigned helpers = std::min(std::max(std::thread::hardware_concurrency(), 1u), 8u) - 1;
+  const size_t helpers =
+      std::min<size_t>({std::max(std::thread::hardware_concurrency(), 1u) - 1, 7, nodes.size()});
   std::vector<std::thread> threads;
-  for (unsigned t = 0; t < helpers; ++t) threads.emplace_back(fill);
+  try {
+    for (size_t t = 0; t < helpers; ++t) threads.emplace_back(fill);
+  } catch (const std::system_error&) {
+    // No more threads (a process limit): the ones started and this one do all the work.
+  }
   fill();
   for (std::thread& t : threads) t.join();
   for (const std::exception_ptr& e : failed)

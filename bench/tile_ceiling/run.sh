@@ -1,10 +1,17 @@
 #!/bin/sh
-# Register-tile ceiling on this machine (AVX-512 hosts): builds the hand-scheduled loops and runs
-# them on one core. Usage: bench/tile_ceiling/run.sh [rounds]
+# Register-tile ceiling on this machine: builds the hand-scheduled AVX-512 loops of
+# gen_kernels.py and runs them on one core. Usage: bench/tile_ceiling/run.sh [rounds]
 set -eu
+if ! grep -qw avx512f /proc/cpuinfo; then
+  echo "tile_ceiling: this CPU has no AVX-512; the loops are AVX-512 only" >&2
+  exit 1
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 out=${TMPDIR:-/tmp}/kiln-tile-ceiling
 mkdir -p "$out"
 python3 "$here/gen_kernels.py" "$out/tile_kernels.S"
 c++ -std=c++20 -O2 -I"$out" -o "$out/tile_ceiling" "$here/tile_ceiling.cpp" "$out/tile_kernels.S"
-taskset -c 0 "$out/tile_ceiling" "$@" 2>/dev/null || "$out/tile_ceiling" "$@"
+if command -v taskset >/dev/null; then
+  exec taskset -c 0 "$out/tile_ceiling" "$@"
+fi
+exec "$out/tile_ceiling" "$@"

@@ -209,11 +209,12 @@ std::string table_html(const std::vector<LayerRow>& rows) {
 
 std::string kinds_html(const std::vector<KindRow>& kinds) {
   std::string html = "<table class=kinds>\n" +
-                     html_row("th", {"kind", "calls", "ms", "share", "GFLOP/s", "% peak"});
+                     html_row("th", {"kind", "calls", "ms", "share", "GFLOP/s", "% peak", "% now"});
   for (const KindRow& k : kinds)
     html += html_row("td", {escape(k.kind), std::to_string(k.calls), fmt::format("{:.3f}", k.ms),
                             fmt::format("{:.1f}%", k.share), fmt::format("{:.1f}", k.gflops),
-                            fmt::format("{:.1f}", k.percent_of_peak)});
+                            fmt::format("{:.1f}", k.percent_of_peak),
+                            fmt::format("{:.1f}", k.percent_of_peak_now)});
   return html + "</table>\n";
 }
 
@@ -243,7 +244,7 @@ std::string bench_html(const BenchReport& r) {
   if (r.layers.empty()) return html + "<p>No per-layer timings.</p>\n</body>\n</html>\n";
   html += "<h2>Kernel time by op</h2>\n" + op_share_svg(r.layers, colours);
   html += "<h2>By kind (flop-weighted)</h2>\n" +
-          kinds_html(kind_rows(r.layers, r.peak.all_threads_gflops));
+          kinds_html(kind_rows(r.layers, r.peak.all_threads_gflops, r.peak_now_gflops));
   html += "<h2>Per kernel, in execution order</h2>\n" +
           chart_svg(r.layers, r.peak.all_threads_gflops, colours);
   html += "<h2>Table</h2>\n" + table_html(r.layers);

@@ -62,11 +62,11 @@ struct BenchReport {
 // Joins the per-step timings with the manifest's ops and shapes.
 std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
                                  const ArtifactManifest& manifest, double peak_gflops,
-                                 double peak_now_gflops = 0);
+                                 double peak_now_gflops);
 
 // `layers` grouped by kind, the most time first.
 std::vector<KindRow> kind_rows(const std::vector<LayerRow>& layers, double peak_gflops,
-                               double peak_now_gflops = 0);
+                               double peak_now_gflops);
 
 // "459.3 GFLOP/s on 2 threads (229.6 on one; ...)": the figure and where it came from.
 std::string describe_peak(const MachinePeak& p);

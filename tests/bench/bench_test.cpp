@@ -163,7 +163,10 @@ TEST_F(BenchTest, PerLayerTableAndMeasuredPeak) {
       "microkernel around the runs: [0-9.]+ GFLOP/s \\([0-9.]+ before, [0-9.]+ after\\), "
       "[0-9]+% of the peak");
   EXPECT_TRUE(std::regex_search(r.out, around)) << r.out;
-  for (const char* column : {"ms/call", "GFLOP/s", "%peak", "%now", "share", "layers"})
+  // The by-kind table's header, with the column of the microkernel around the runs.
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("kind +calls +ms +share +GFLOP/s +%peak +%now")))
+      << r.out;
+  for (const char* column : {"ms/call", "GFLOP/s", "%peak", "share", "layers"})
     EXPECT_NE(r.out.find(column), std::string::npos) << column;
   EXPECT_NE(r.out.find("conv2d 3x3/1 3->16"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1x16x32x32"), std::string::npos) << r.out;  // shapes
@@ -183,6 +186,8 @@ TEST_F(BenchTest, HtmlIsOneSelfContainedPage) {
   EXPECT_NE(html.find("</html>"), std::string::npos);
   EXPECT_NE(html.find("conv2d"), std::string::npos);
   EXPECT_NE(html.find("<tr><td>conv2d 3x3</td><td>1</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<th>% peak</th><th>% now</th>"), std::string::npos) << html;
+  EXPECT_NE(html.find("microkernel around the runs"), std::string::npos) << html;
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // no external assets
 }

@@ -23,7 +23,10 @@ PackedWeights pack_weights(const Plan& plan, const CheckedPlan& checked) {
   // Placement first, then one allocation and one copy per span: appending let the payload
   // (144 MB on ResNet-50) grow by doubling, copying it again into fresh pages at every step.
   std::map<std::pair<int64_t, int64_t>, int64_t> placed;  // (old offset, span) -> new offset
-  std::vector<std::pair<int64_t, int64_t>> copies;        // (old offset, span), in order
+  struct Copy {
+    int64_t from, to, span;
+  };
+  std::vector<Copy> copies;
   int64_t size = 0;
   for (size_t t = 0; t < plan.tensors.size(); ++t) {
     const PlanTensor& x = plan.tensors[t];
@@ -34,15 +37,17 @@ PackedWeights pack_weights(const Plan& plan, const CheckedPlan& checked) {
     const int64_t span = span_floats(x);
     auto [it, fresh] = placed.try_emplace({x.offset, span}, align_up(size));
     if (fresh) {
-      copies.emplace_back(x.offset, span);
+      copies.push_back({x.offset, it->second, span});
       size = it->second + span;
     }
     out.offsets.back() = it->second;
   }
   out.payload.assign(align_up(size), 0.0f);  // zero padding between and after the tensors
-  for (const auto& [offset, span] : copies)
-    std::memcpy(out.payload.data() + placed.at({offset, span}), plan.weights_blob.data() + offset,
-                span * sizeof(float));
+  for (const Copy& c : copies) {
+    if (c.span > 0)
+      std::memcpy(out.payload.data() + c.to, plan.weights_blob.data() + c.from,
+                  c.span * sizeof(float));
+  }
   out.checksum = xxh64(out.payload.data(), out.payload.size() * sizeof(float));
   return out;
 }
