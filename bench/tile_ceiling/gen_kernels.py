@@ -13,22 +13,29 @@ streams `w_stride` bytes apart). No epilogue, no stores: only the loop under tes
 """
 import sys
 
-TILES = [(2, 14), (3, 7), (2, 7), (4, 6)]  # (kvec, px); 2x14 and 3x7/2x7 are Kiln's picks
+TILES = [(2, 14), (3, 7), (2, 7), (4, 6), (4, 4), (8, 2)]  # (kvec, px); Kiln picks 2x14, 3x7, 2x7
 # oneDNN's form for comparison: every FMA takes its input value as a {1to16} memory operand, so
 # no broadcast register, 4x7 fits, and each FMA issues a load.
 EMBEDDED = [(2, 14), (4, 7)]
+# A diagnostic, not a convolution: 2x14 with its broadcasts left out (the broadcast register
+# holds one value throughout), to tell what the broadcasts cost.
+NO_BROADCAST = [(2, 14)]
 
 
-def kernel(kvec, px, prefetch, embedded=False):
-    name = f"kiln_tile_{kvec}x{px}" + ("_pf" if prefetch else "") + ("_embedded" if embedded else "")
+def kernel(kvec, px, prefetch, embedded=False, broadcasts=True):
+    name = (f"kiln_tile_{kvec}x{px}" + ("_pf" if prefetch else "") +
+            ("_embedded" if embedded else "") + ("" if broadcasts else "_no_broadcasts"))
     acc = kvec * px
     w = [acc + k for k in range(kvec)]
     b = acc + kvec
     assert b < 32 or (embedded and b == 32)
-    stream = ["{0}(%rdi)", "{0}(%rdi,%rcx)", "{0}(%rdi,%rcx,2)", "{0}(%rdi,%r9)"]
+    # Weight stream k at %rdi + k * %rcx: %r9 = 3, %r10 = 5, %r11 = 7 times %rcx.
+    stream = ["{0}(%rdi)", "{0}(%rdi,%rcx)", "{0}(%rdi,%rcx,2)", "{0}(%rdi,%r9)",
+              "{0}(%rdi,%rcx,4)", "{0}(%rdi,%r10)", "{0}(%rdi,%r9,2)", "{0}(%rdi,%r11)"]
     out = [f".globl {name}", f".type {name},@function", f"{name}:"]
     out += [f"  vpxord %zmm{i}, %zmm{i}, %zmm{i}" for i in range(acc)]
-    out += ["  lea (%rcx,%rcx,2), %r9", "  .p2align 6", f".L{name}_block:"]
+    out += ["  lea (%rcx,%rcx,2), %r9", "  lea (%rcx,%rcx,4), %r10", "  lea (%r9,%rcx,4), %r11",
+            "  .p2align 6", f".L{name}_block:"]
     for j in range(16):  # the 16 channels of one input block, unrolled
         out += [f"  vmovups {stream[k].format(j * 64)}, %zmm{w[k]}" for k in range(kvec)]
         if prefetch and j < px:  # the next block's line of pixel j, as prefetch_next_channel_block
@@ -39,7 +46,8 @@ def kernel(kvec, px, prefetch, embedded=False):
                 out += [f"  vfmadd231ps {value}{{1to16}}, %zmm{w[k]}, %zmm{k * px + p}"
                         for k in range(kvec)]
                 continue
-            out.append(f"  vbroadcastss {value}, %zmm{b}")
+            if broadcasts:
+                out.append(f"  vbroadcastss {value}, %zmm{b}")
             out += [f"  vfmadd231ps %zmm{b}, %zmm{w[k]}, %zmm{k * px + p}" for k in range(kvec)]
     out += ["  add $1024, %rdi", "  add %r8, %rsi", "  dec %rdx", f"  jnz .L{name}_block",
             "  vzeroupper", "  ret", f".size {name}, .-{name}"]
@@ -50,9 +58,11 @@ def main(path):
     text = [".text"]
     names = []
     variants = [(kvec, px, prefetch, False) for kvec, px in TILES for prefetch in (False, True)]
-    variants += [(kvec, px, True, True) for kvec, px in EMBEDDED]
-    for kvec, px, prefetch, embedded in variants:
-        name, body = kernel(kvec, px, prefetch, embedded)
+    variants = [v + (True,) for v in variants]
+    variants += [(kvec, px, True, True, True) for kvec, px in EMBEDDED]
+    variants += [(kvec, px, False, False, False) for kvec, px in NO_BROADCAST]
+    for kvec, px, prefetch, embedded, broadcasts in variants:
+        name, body = kernel(kvec, px, prefetch, embedded, broadcasts)
         names.append((name, kvec, px, prefetch))
         text.append(body)
     # Peak: 24 independent FMA chains on registers, no memory.

@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   std::vector<double> peak;
   for (const Setting& s : kSettings) {
     const long blocks = s.channels / 16, w_stride = s.channels * 64;  // 64 bytes per channel
-    const long w_copy = 4 * w_stride;                                 // up to 4 streams
+    const long w_copy = 8 * w_stride;                                 // up to 8 streams
     const long in_block_stride = s.rows * 14 * 64;
     float* w = page_aligned_floats(w_copy * s.weight_copies);
     float* in = page_aligned_floats(blocks * in_block_stride);
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
     }
     std::printf("%s\n", s.what);
     for (size_t t = 0; t < std::size(kTiles); ++t)
-      std::printf("  %-28s %6.1f GFLOP/s  %3.0f%%\n", kTiles[t].name, best(gflops[t]),
+      std::printf("  %-32s %6.1f GFLOP/s  %3.0f%%\n", kTiles[t].name, best(gflops[t]),
                   100 * best(gflops[t]) / best(peak));
     std::free(w);
     std::free(in);
