@@ -32,19 +32,18 @@ struct Fd {
   }
 };
 
-// Reads `bytes` at `offset` in full; false at an early end of file.
-bool read_at(int fd, void* dst, uint64_t bytes, uint64_t offset, const std::string& path) {
+// Reads `bytes` at `offset` in full; an early end of file is a truncated file.
+void read_at(int fd, void* dst, uint64_t bytes, uint64_t offset, const std::string& path) {
   auto* out = static_cast<unsigned char*>(dst);
   while (bytes > 0) {
     const ssize_t got = pread(fd, out, bytes, static_cast<off_t>(offset));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
-    if (got == 0) return false;
+    if (got == 0) throw Error(path + " is truncated: it ended while being read");
     out += got;
     offset += static_cast<uint64_t>(got);
     bytes -= static_cast<uint64_t>(got);
   }
-  return true;
 }
 
 // Checks the header against the file's size and the plan's expectations.
@@ -93,15 +92,11 @@ LoadedWeights::LoadedWeights(const std::string& path, uint64_t expected_bytes,
     throw Error(path + " is truncated: " + std::to_string(file_bytes) +
                 " bytes, shorter than its " + std::to_string(sizeof h) + "-byte header");
   }
-  if (!read_at(file.fd, &h, sizeof h, 0, path)) {
-    throw Error(path + " is truncated: it ended while being read");
-  }
+  read_at(file.fd, &h, sizeof h, 0, path);
   check_header(h, path, file_bytes, expected_bytes, expected_checksum);
   if (h.payload_bytes > 0) {
     memory_ = LargePageMemory(h.payload_bytes, LargePageMemory::Populate::kByCaller);
-    if (!read_at(file.fd, memory_.data(), h.payload_bytes, h.header_bytes, path)) {
-      throw Error(path + " is truncated: it ended while being read");
-    }
+    read_at(file.fd, memory_.data(), h.payload_bytes, h.header_bytes, path);
   }
   const void* payload = h.payload_bytes > 0 ? memory_.data() : static_cast<const void*>(&h);
   const uint64_t actual = xxh64(payload, h.payload_bytes);

@@ -96,10 +96,11 @@ BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) 
   r.artifact = dir;
   r.runs = s.runs;
   r.warmup = s.warmup;
-  r.peak = peak_for(a, resolve_threads(s.threads));
+  const int threads = resolve_threads(s.threads);
+  r.peak = peak_for(a, threads);
   // The microkernel before the model loads and after it is gone: loading (the OS assembling the
   // weights' 2 MiB pages) and the pool's idle threads would take cores from it.
-  r.peak_now_before = measure_peak_now(resolve_threads(s.threads));
+  r.peak_now_before = measure_peak_now(threads);
   BenchTimings t;
   {
     Model model(dir);
@@ -108,14 +109,13 @@ BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) 
     t = run_benchmark(model, s);
     r.clock_ghz = measure_clock_ghz();
   }
-  r.peak_now_after = measure_peak_now(t.threads);
-  r.peak_now_gflops = (r.peak_now_before + r.peak_now_after) / 2;
+  r.peak_now_after = measure_peak_now(threads);
   r.threads = t.threads;
   r.run_ms = t.run_ms;
   r.latency = latency_stats(t.run_ms);
   r.other_load = t.other_load;
   r.model_flops = manifest.flops;
-  r.layers = layer_rows(t.steps, manifest, r.peak.all_threads_gflops, r.peak_now_gflops);
+  r.layers = layer_rows(t.steps, manifest, r.peak.all_threads_gflops, r.peak_now_gflops());
   return r;
 }
 

@@ -244,7 +244,7 @@ std::string bench_html(const BenchReport& r) {
   if (r.layers.empty()) return html + "<p>No per-layer timings.</p>\n</body>\n</html>\n";
   html += "<h2>Kernel time by op</h2>\n" + op_share_svg(r.layers, colours);
   html += "<h2>By kind (flop-weighted)</h2>\n" +
-          kinds_html(kind_rows(r.layers, r.peak.all_threads_gflops, r.peak_now_gflops));
+          kinds_html(kind_rows(r.layers, r.peak.all_threads_gflops, r.peak_now_gflops()));
   html += "<h2>Per kernel, in execution order</h2>\n" +
           chart_svg(r.layers, r.peak.all_threads_gflops, colours);
   html += "<h2>Table</h2>\n" + table_html(r.layers);

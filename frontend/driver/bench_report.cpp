@@ -144,9 +144,9 @@ std::string describe_clock(double clock_ghz, const MachinePeak& p) {
 std::string describe_peak_now(const BenchReport& r) {
   std::string text =
       fmt::format("microkernel around the runs: {:.1f} GFLOP/s ({:.1f} before, {:.1f} after)",
-                  r.peak_now_gflops, r.peak_now_before, r.peak_now_after);
-  if (r.peak.all_threads_gflops <= 0 || r.peak_now_gflops <= 0) return text;
-  const double ratio = r.peak_now_gflops / r.peak.all_threads_gflops;
+                  r.peak_now_gflops(), r.peak_now_before, r.peak_now_after);
+  if (r.peak.all_threads_gflops <= 0 || r.peak_now_gflops() <= 0) return text;
+  const double ratio = r.peak_now_gflops() / r.peak.all_threads_gflops;
   if (ratio >= 1 - kClockTolerance) return text + fmt::format(", {:.0f}% of the peak", 100 * ratio);
   return text + fmt::format(
                     ", {:.0f}% of the peak: the cores delivered less than when it was measured "
@@ -225,12 +225,12 @@ void print_layer_table(const BenchReport& r, std::FILE* out) {
              r.peak.threads);
   fmt::print(out, "\nby kind (flop-weighted):\n{:<24} {:>5} {:>9} {:>6} {:>8} {:>6} {:>6}\n",
              "kind", "calls", "ms", "share", "GFLOP/s", "%peak", "%now");
-  for (const KindRow& k : kind_rows(r.layers, r.peak.all_threads_gflops, r.peak_now_gflops)) {
+  for (const KindRow& k : kind_rows(r.layers, r.peak.all_threads_gflops, r.peak_now_gflops())) {
     fmt::print(out, "{:<24} {:>5} {:>9.3f} {:>5.1f}% {:>8.1f} {:>5.1f}% {:>5.1f}%\n", k.kind,
                k.calls, k.ms, k.share, k.gflops, k.percent_of_peak, k.percent_of_peak_now);
   }
   fmt::print(out, "%now is of the microkernel's {:.1f} GFLOP/s around the runs\n",
-             r.peak_now_gflops);
+             r.peak_now_gflops());
   const bool winograd = std::any_of(r.layers.begin(), r.layers.end(),
                                     [](const LayerRow& l) { return l.op == "winograd_conv2d"; });
   if (winograd)
@@ -243,7 +243,7 @@ std::string bench_json(const BenchReport& r) {
   Json layers = Json::array();
   for (const LayerRow& l : r.layers) layers.push_back(layer_json(l));
   Json kinds = Json::array();
-  for (const KindRow& k : kind_rows(r.layers, r.peak.all_threads_gflops, r.peak_now_gflops)) {
+  for (const KindRow& k : kind_rows(r.layers, r.peak.all_threads_gflops, r.peak_now_gflops())) {
     kinds.push_back(kind_json(k));
   }
   double gflops = gflops_at(r.model_flops, r.latency.median);
@@ -267,7 +267,7 @@ std::string bench_json(const BenchReport& r) {
             {"peak_gflops", r.peak.all_threads_gflops},
             {"peak", peak_json(r.peak)},
             {"clock_ghz", r.clock_ghz},
-            {"peak_now_gflops", r.peak_now_gflops},
+            {"peak_now_gflops", r.peak_now_gflops()},
             {"peak_now_before_after", {r.peak_now_before, r.peak_now_after}},
             {"compile",
              {{"compiled", r.compile.compiled},

@@ -21,7 +21,7 @@ struct LayerRow {
   double median_ms = 0, min_ms = 0;  // per call
   double gflops = 0;                 // at the median
   double percent_of_peak = 0;        // of MachinePeak::all_threads_gflops
-  double percent_of_peak_now = 0;    // of BenchReport::peak_now_gflops
+  double percent_of_peak_now = 0;    // of BenchReport::peak_now_gflops()
   double share = 0;                  // of the summed medians, in percent
 };
 
@@ -53,8 +53,9 @@ struct BenchReport {
   MachinePeak peak;
   double clock_ghz = 0;  // one thread's clock measured right after the timed runs
   // The peak's microkernel on `threads` threads just before and just after the runs
-  // (measure_peak_now), and their mean: what the cores delivered meanwhile.
-  double peak_now_before = 0, peak_now_after = 0, peak_now_gflops = 0;
+  // (measure_peak_now); their mean is what the cores delivered meanwhile.
+  double peak_now_before = 0, peak_now_after = 0;
+  double peak_now_gflops() const { return (peak_now_before + peak_now_after) / 2; }
   CompileSummary compile;
   std::vector<LayerRow> layers;  // empty unless per-layer timings were taken
 };
