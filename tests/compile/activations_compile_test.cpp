@@ -47,7 +47,8 @@ TEST(ActivationsCompile, MatchTheReferenceInterpreter) {
   const WeightMap weights = seeded_weights(*g);
   const TensorMap inputs = {{"data", seeded_input(g->inputs().at(0)->type(), 1)}};
   const TensorMap want = reference::run(*g, weights, inputs);
-  const std::string dir = testing::scratch_dir("activations");
+  const testing::ScratchDir scratch("activations");
+  const std::string& dir = scratch.path();
   halide::write_artifact(halide::lower_graph(*g, weights, Halide::get_host_target()), dir,
                          testing::codegen_options());
   const TensorMap got = testing::run_artifact(dir, inputs);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <numeric>
 #include <sstream>
@@ -48,13 +49,30 @@ inline halide::Plan lower_zoo_model(const std::string& name, halide::LowerOption
   return halide::lower_graph(*g, weights, Halide::get_host_target(), options);
 }
 
-// A fresh directory under the build tree.
-inline std::string scratch_dir(const std::string& name) {
-  std::filesystem::path dir = std::filesystem::path(KILN_BINARY_DIR) / "test-artifacts" / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
+// A fresh directory under the build tree's test-artifacts/, removed when the
+// object goes: a zoo artifact holds the model's weights (VGG-16's are 550 MB),
+// and with every model compiled several ways they would fill a small CI disk.
+// KILN_KEEP_TEST_ARTIFACTS=1 keeps them for a look after the run.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& name)
+      : path_((std::filesystem::path(KILN_BINARY_DIR) / "test-artifacts" / name).string()) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() {
+    const char* keep = std::getenv("KILN_KEEP_TEST_ARTIFACTS");
+    if (keep && std::string(keep) == "1") return;
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 inline TensorMap run_artifact(const std::string& dir, const TensorMap& inputs) {
   Model model(dir);

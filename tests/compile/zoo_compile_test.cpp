@@ -54,8 +54,9 @@ Compiled compile_and_run(const std::string& model, int64_t batch,
   for (const Node* in : g->inputs()) inputs[in->name()] = seeded_input(in->type(), 1);
   Compiled c;
   c.reference = reference::run(*g, weights, inputs);
-  std::string dir = testing::scratch_dir("zoo_" + model + "_b" + std::to_string(batch) + "_" +
-                                         halide::conv_algorithm_name(algorithm));
+  const testing::ScratchDir scratch("zoo_" + model + "_b" + std::to_string(batch) + "_" +
+                                    halide::conv_algorithm_name(algorithm));
+  const std::string& dir = scratch.path();
   halide::LowerOptions options;
   options.conv_algorithm = algorithm;
   halide::write_artifact(halide::lower_graph(*g, weights, Halide::get_host_target(), options), dir,

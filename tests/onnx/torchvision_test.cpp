@@ -20,6 +20,7 @@
 #include "ir/activation.h"
 #include "passes/pass_manager.h"
 #include "runtime/kiln_runtime.hpp"
+#include "tests/compile/compile_test_util.h"
 #include "tests/onnx/onnx_test_util.h"
 #include "tests/onnx/torchvision_cache.h"
 
@@ -49,21 +50,13 @@ void report(const std::string& model, const std::string& what) {
   std::cout << "[ torchvision ] " << model << ": " << what << std::endl;
 }
 
-// Every kernel compiles once per build tree, shared with the other compile tests.
-halide::CodegenOptions codegen_options() {
-  halide::CodegenOptions o;
-  o.cache_dir = std::string(KILN_BINARY_DIR) + "/test-kernel-cache";
-  return o;
-}
-
 // Compiles the optimised graph to an artifact and runs it on `input`.
 Tensor run_halide(const Graph& g, const WeightMap& weights, const Tensor& input,
                   const std::string& model) {
-  const fs::path dir = fs::path(KILN_BINARY_DIR) / "test-artifacts" / ("torchvision_" + model);
-  fs::remove_all(dir);
-  halide::write_artifact(halide::lower_graph(g, weights, Halide::get_host_target()), dir.string(),
-                         codegen_options());
-  Model compiled(dir.string());
+  const testing::ScratchDir dir("torchvision_" + model);
+  halide::write_artifact(halide::lower_graph(g, weights, Halide::get_host_target()), dir.path(),
+                         testing::codegen_options());
+  Model compiled(dir.path());
   Tensor out(TensorType(compiled.output_shape(0)));
   compiled.run({input.ptr()}, {out.ptr()});
   return out;
