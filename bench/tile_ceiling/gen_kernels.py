@@ -17,14 +17,17 @@ TILES = [(2, 14), (3, 7), (2, 7), (4, 6), (4, 4), (8, 2)]  # (kvec, px); Kiln pi
 # oneDNN's form for comparison: every FMA takes its input value as a {1to16} memory operand, so
 # no broadcast register, 4x7 fits, and each FMA issues a load.
 EMBEDDED = [(2, 14), (4, 7)]
-# A diagnostic, not a convolution: 2x14 with its broadcasts left out (the broadcast register
-# holds one value throughout), to tell what the broadcasts cost.
+# Diagnostics, not convolutions: 2x14 with its broadcasts left out (the broadcast register holds
+# one value throughout), and with each broadcast replaced by a NOP of the same length (the same
+# code bytes for the front end to fetch and decode, no load): together they tell whether the
+# broadcasts cost their loads or their instruction bytes.
 NO_BROADCAST = [(2, 14)]
 
 
-def kernel(kvec, px, prefetch, embedded=False, broadcasts=True):
+def kernel(kvec, px, prefetch, embedded=False, broadcasts="load"):
     name = (f"kiln_tile_{kvec}x{px}" + ("_pf" if prefetch else "") +
-            ("_embedded" if embedded else "") + ("" if broadcasts else "_no_broadcasts"))
+            ("_embedded" if embedded else "") +
+            {"load": "", "none": "_no_broadcasts", "nop": "_nop_broadcasts"}[broadcasts])
     acc = kvec * px
     w = [acc + k for k in range(kvec)]
     b = acc + kvec
@@ -46,8 +49,10 @@ def kernel(kvec, px, prefetch, embedded=False, broadcasts=True):
                 out += [f"  vfmadd231ps {value}{{1to16}}, %zmm{w[k]}, %zmm{k * px + p}"
                         for k in range(kvec)]
                 continue
-            if broadcasts:
+            if broadcasts == "load":
                 out.append(f"  vbroadcastss {value}, %zmm{b}")
+            elif broadcasts == "nop":  # EVEX + disp8*4 is 7 bytes, with a disp32 10
+                out.append(f"  .nops {7 if p * 64 + j * 4 <= 508 else 10}")
             out += [f"  vfmadd231ps %zmm{b}, %zmm{w[k]}, %zmm{k * px + p}" for k in range(kvec)]
     out += ["  add $1024, %rdi", "  add %r8, %rsi", "  dec %rdx", f"  jnz .L{name}_block",
             "  vzeroupper", "  ret", f".size {name}, .-{name}"]
@@ -58,9 +63,9 @@ def main(path):
     text = [".text"]
     names = []
     variants = [(kvec, px, prefetch, False) for kvec, px in TILES for prefetch in (False, True)]
-    variants = [v + (True,) for v in variants]
-    variants += [(kvec, px, True, True, True) for kvec, px in EMBEDDED]
-    variants += [(kvec, px, False, False, False) for kvec, px in NO_BROADCAST]
+    variants = [v + ("load",) for v in variants]
+    variants += [(kvec, px, True, True, "load") for kvec, px in EMBEDDED]
+    variants += [(kvec, px, False, False, b) for kvec, px in NO_BROADCAST for b in ("none", "nop")]
     for kvec, px, prefetch, embedded, broadcasts in variants:
         name, body = kernel(kvec, px, prefetch, embedded, broadcasts)
         names.append((name, kvec, px, prefetch))
