@@ -21,6 +21,11 @@ namespace kiln::halide {
 //    1x1/2 downsample 4 x 6 is ~8% faster; at stride 1, 2 x 14 wins everywhere.
 //  - At most 4 channel vectors: each is a separate weight stream, and more would leave too few
 //    pixels per tile for 32 registers.
+//  - Whole-image pointwise tasks accumulate two input blocks per row visit: a 2x7 tile reloads
+//    and stores its 14 accumulators per visit, 28 memory operations against 224 FMAs for one
+//    block. On ResNet-50 (two alternating runs of 5-6 rounds, one and two threads): the 7x7
+//    stage's 1x1s 5-16% faster, 1x1/2 1024->2048 3-6%; four blocks per visit were 4-10% slower
+//    in the model, and two on the 7x7 3x3s 3-10% slower (their visits already hold 9 taps).
 void schedule_conv2d_avx512(Conv2dPipeline& p) {
   const detail::IsaModel isa{.vector_registers = 32,
                              .fma_per_cycle = 2,
@@ -28,7 +33,8 @@ void schedule_conv2d_avx512(Conv2dPipeline& p) {
                              .min_accumulators = 12,
                              .strided_broadcast_cost = 1.0,
                              .max_kvec = 4,
-                             .max_px = 28};
+                             .max_px = 28,
+                             .pointwise_image_block_group = 2};
   detail::apply_register_tiled_schedule(p, detail::pick_register_tile(p.spec, p.block, isa));
   p.schedule = "avx512 " + p.schedule;
 }

@@ -22,6 +22,9 @@ struct IsaModel {
   double strided_broadcast_cost;
   int max_kvec;  // channel vectors per tile (bounds weight streams / unrolling)
   int max_px;    // output pixels per tile
+  // Whole-image pointwise tasks: input-channel blocks each row accumulates before the next
+  // row (RegisterTile::block_group).
+  int pointwise_image_block_group = 1;
 };
 
 struct RegisterTile {
@@ -33,6 +36,9 @@ struct RegisterTile {
   bool prefetch_next_block = false;
   // Whole-image tasks: prefetch the next-but-one block's weights (prefetch_weights_ahead.h).
   bool prefetch_weights_ahead = false;
+  // Whole-image tasks: input-channel blocks a row accumulates per visit. Each visit loads and
+  // stores the row's accumulators once, so a group of 2 halves that traffic per FMA.
+  int block_group = 1;
 };
 
 // Cheapest tile under a throughput model: cycles per reduction step are the larger of FMA and

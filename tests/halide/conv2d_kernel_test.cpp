@@ -186,6 +186,11 @@ std::vector<Case> host_cases() {
       {"late_layer_7x7_k512", residual_relu(make_spec(2, 32, 7, 7, 512, 3, 3, 1, {1, 1, 1, 1})),
        ""},
       {"late_layer_7x7_c20", make_spec(1, 20, 7, 7, 512, 1, 1, 1, {0, 0, 0, 0}), ""},
+      // Whole-image pointwise tasks, two input blocks per row visit (AVX-512: 4 blocks of 16;
+      // AVX2: 8 of 8), and an odd block count that keeps one block per visit.
+      {"late_pointwise_7x7_block_pairs",
+       bias_relu(residual_relu(make_spec(2, 64, 7, 7, 512, 1, 1, 1, {0, 0, 0, 0}))), ""},
+      {"late_pointwise_7x7_odd_blocks", make_spec(1, 48, 7, 7, 512, 1, 1, 1, {0, 0, 0, 0}), ""},
       {"k3_bias_relu6", bias_clip(make_spec(1, 16, 9, 11, 32, 3, 3, 1, {1, 1, 1, 1}), 0, 0.5f), ""},
       {"k3_s2_raised_clip_k20",
        bias_clip(make_spec(1, 3, 10, 9, 20, 3, 3, 2, {0, 1, 1, 0}), 0.1f, 0.4f), ""},
@@ -255,7 +260,8 @@ TEST(Conv2dKernel, SchedulesPickMeasuredTiles) {
   EXPECT_EQ(build_conv2d(late, avx512).schedule, "avx512 image tile 2x7");
   const Conv2dSpec late_expanding = make_spec(1, 512, 7, 7, 2048, 1, 1, 1, {0, 0, 0, 0});
   EXPECT_EQ(build_conv2d(late_expanding, avx512).schedule,
-            "avx512 image tile 3x7 prefetch-weights");  // 43 tasks
+            "avx512 image tile 3x7 by 2 blocks prefetch-weights");  // 43 tasks
+  EXPECT_EQ(build_conv2d(late_expanding, avx2).schedule, "avx2 image tile 2x7 prefetch-weights");
   EXPECT_EQ(build_conv2d(late, avx2).schedule, "avx2 image tile 2x7");
   EXPECT_EQ(build_conv2d(early, avx512).schedule, "avx512 rows tile 2x14");
   EXPECT_EQ(build_conv2d(early, avx2).schedule, "avx2 rows tile 2x6");
