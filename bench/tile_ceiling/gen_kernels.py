@@ -62,8 +62,8 @@ def kernel(kvec, px, prefetch, embedded=False, broadcasts="load"):
 def main(path):
     text = [".text"]
     names = []
-    variants = [(kvec, px, prefetch, False) for kvec, px in TILES for prefetch in (False, True)]
-    variants = [v + ("load",) for v in variants]
+    variants = [(kvec, px, prefetch, False, "load") for kvec, px in TILES
+                for prefetch in (False, True)]
     variants += [(kvec, px, True, True, "load") for kvec, px in EMBEDDED]
     variants += [(kvec, px, False, False, b) for kvec, px in NO_BROADCAST for b in ("none", "nop")]
     for kvec, px, prefetch, embedded, broadcasts in variants:

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "page_aligned.h"
+
 using Kernel = void (*)(const float*, const float*, long, long, long);
 extern "C" {
 #define TILE(name, kvec, px, prefetch) void name(const float*, const float*, long, long, long);
@@ -49,16 +51,6 @@ const Setting kSettings[] = {
     {"weights from L2: 256 channels, one row, 8 weight copies", 256, 1, 8},
     {"both from L2: 1024 channels, 14 rows (ResNet-50's 14x14 1024->256)", 1024, 14, 1},
 };
-
-// aligned_alloc wants a multiple of the alignment.
-float* page_aligned_floats(long bytes) {
-  auto* p = static_cast<float*>(std::aligned_alloc(4096, (bytes + 4095) / 4096 * 4096));
-  if (p == nullptr) {
-    std::fprintf(stderr, "out of memory\n");
-    std::exit(1);
-  }
-  return p;
-}
 
 double seconds(auto&& f) {
   auto t0 = std::chrono::steady_clock::now();

@@ -14,16 +14,14 @@
 #include <thread>
 #include <vector>
 
+#include "page_aligned.h"
+
 extern "C" void kiln_tile_2x14(const float*, const float*, long, long, long);
 
 namespace {
 
 float* filled_floats(long bytes) {
-  auto* p = static_cast<float*>(std::aligned_alloc(4096, (bytes + 4095) / 4096 * 4096));
-  if (p == nullptr) {
-    std::fprintf(stderr, "out of memory\n");
-    std::exit(1);
-  }
+  float* p = page_aligned_floats(bytes);
   std::fill(p, p + bytes / 4, 0.5f);
   return p;
 }
