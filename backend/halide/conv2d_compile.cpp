@@ -7,6 +7,7 @@
 #include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
 #include "backend/halide/prefetch_next_channel_block.h"
+#include "backend/halide/prefetch_next_tile_weights.h"
 #include "backend/halide/prefetch_tile_epilogue.h"
 #include "backend/halide/prefetch_weights_ahead.h"
 #include "backend/halide/temporal_prefetch.h"
@@ -61,7 +62,8 @@ Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& targ
   Halide::Pipeline pipeline(p.output);
   const bool prefetch_residual = p.spec.has_residual && !p.tile_loop.empty();
   // Without the temporal replacement the prefetches would be non-temporal, slower than none.
-  if (!(p.prefetch_next_block || prefetch_residual || p.prefetch_weights_ahead) ||
+  if (!(p.prefetch_next_block || prefetch_residual || p.prefetch_weights_ahead ||
+        p.next_tile_weights > 0) ||
       !can_link_temporal_prefetch(target)) {
     return pipeline.compile_to_module(p.arguments(), function_name, target);
   }
@@ -77,6 +79,10 @@ Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& targ
     const int64_t block_elements = int64_t{p.block} * p.block;
     add_weights_ahead_prefetch(pipeline, p.weights.name(), p.channel_loop, 2 * block_elements,
                                p.row_loop);
+  }
+  if (p.next_tile_weights > 0) {
+    add_next_tile_weights_prefetch(pipeline, {p.weights.name(), p.task_row_loop, p.block_loop,
+                                              p.channel_loop, p.next_tile_weights});
   }
   Halide::Module module = pipeline.compile_to_module(p.arguments(), function_name, target);
   module.append(temporal_prefetch_code(target));

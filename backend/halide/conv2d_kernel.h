@@ -98,6 +98,11 @@ struct Conv2dPipeline {
   // blocks ahead, spread over the rows of the loop named `row_loop` (prefetch_weights_ahead.h).
   bool prefetch_weights_ahead = false;
   std::string row_loop;
+  // Set by the row-task schedule when ahead-of-time modules should prefetch the next channel
+  // tile's weights over a task's rows (prefetch_next_tile_weights.h): the elements of one
+  // tile's weights, and the lowered names of the task's row loop and input-block loop.
+  int64_t next_tile_weights = 0;
+  std::string task_row_loop, block_loop;
 
   // Inputs in AOT argument order: input, weights, [bias], [residual].
   std::vector<Halide::Argument> arguments() const;

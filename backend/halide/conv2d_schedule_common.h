@@ -36,6 +36,9 @@ struct RegisterTile {
   bool prefetch_next_block = false;
   // Whole-image tasks: prefetch the next-but-one block's weights (prefetch_weights_ahead.h).
   bool prefetch_weights_ahead = false;
+  // Row tasks over every row: prefetch the next channel tile's weights during the task
+  // (prefetch_next_tile_weights.h).
+  bool prefetch_next_tile = false;
   // Whole-image tasks: input-channel blocks a row accumulates per visit. Each visit loads and
   // stores the row's accumulators once, so a group of 2 halves that traffic per FMA.
   int block_group = 1;

@@ -275,9 +275,11 @@ TEST(Conv2dKernel, SchedulesPickMeasuredTiles) {
   EXPECT_EQ(build_conv2d(downsample, avx512).schedule, "avx512 rows2 tile 4x4 prefetch");
   // Weights (1 MiB) outweigh the activations (1 MB): one task per channel tile, all rows.
   const Conv2dSpec weight_heavy = make_spec(1, 256, 14, 14, 1024, 1, 1, 1, {0, 0, 0, 0});
-  EXPECT_EQ(build_conv2d(weight_heavy, avx512).schedule, "avx512 rows14 tile 2x14");
+  EXPECT_EQ(build_conv2d(weight_heavy, avx512).schedule,
+            "avx512 rows14 tile 2x14 prefetch-next-tile");
   const Conv2dSpec strided = make_spec(1, 512, 28, 28, 1024, 1, 1, 2, {0, 0, 0, 0});
-  EXPECT_EQ(build_conv2d(strided, avx512).schedule, "avx512 rows14 tile 3x7 prefetch");
+  EXPECT_EQ(build_conv2d(strided, avx512).schedule,
+            "avx512 rows14 tile 3x7 prefetch prefetch-next-tile");
   const Conv2dSpec activation_heavy = make_spec(1, 128, 28, 28, 512, 1, 1, 1, {0, 0, 0, 0});
   EXPECT_EQ(build_conv2d(activation_heavy, avx512).schedule, "avx512 rows2 tile 2x14");
   const Conv2dSpec strided_3x3 = make_spec(1, 256, 28, 28, 256, 3, 3, 2, {1, 1, 1, 1});

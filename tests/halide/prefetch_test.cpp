@@ -1,5 +1,5 @@
 // The software prefetches of the direct conv2d (prefetch_next_channel_block.h,
-// prefetch_tile_epilogue.h, prefetch_weights_ahead.h), read off the
+// prefetch_tile_epilogue.h, prefetch_weights_ahead.h, prefetch_next_tile_weights.h), read off the
 // lowered statements and the assembly of ahead-of-time modules. Numerics of prefetching kernels
 // are covered by the AOT and zoo compile tests, whose ResNet 1x1 and 1x1/2 layers use it.
 #include <gtest/gtest.h>
@@ -145,6 +145,53 @@ TEST(PrefetchWeightsAhead, OnlyWholeImagePointwiseTasks) {
   late_3x3.kh = late_3x3.kw = 3;
   late_3x3.pad_top = late_3x3.pad_left = late_3x3.pad_bottom = late_3x3.pad_right = 1;
   EXPECT_EQ(count(stmt(late_3x3), "prefetch\\("), 0);
+}
+
+TEST(PrefetchNextTileWeights, SpreadsTheNextTilesLinesOverTheBlocksOfEveryRow) {
+  // 14x14 1024->256: row tasks over all 14 rows, 2x14 tile. The next tile's weights (2 * 16 *
+  // 1024 floats, 2048 lines) over 14 rows x 64 blocks: 3 lines per block, at its top.
+  const Conv2dPipeline p = build_conv2d(pointwise(1024, 14, 256, 1), kAvx512);
+  ASSERT_EQ(p.schedule, "avx512 rows14 tile 2x14 prefetch prefetch-next-tile");
+  EXPECT_EQ(p.next_tile_weights, 2 * 16 * 1024);
+  const std::string s = stmt(pointwise(1024, 14, 256, 1));
+  EXPECT_EQ(count(s, "prefetch\\(weights$,"), 3) << s;
+  EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*min\\("), 3) << s;
+  // In terms of the task, row and block only: a let of the block's offset left in would move
+  // every block's lines by that offset.
+  EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*\\bt[0-9]+"), 0) << s;
+  EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*row_tile\\.task"), 3) << s;
+  // In the block loop (with the input's next-block prefetches), not in the channel step.
+  for (size_t at = s.find("prefetch(weights"); at != std::string::npos;
+       at = s.find("prefetch(weights", at + 1)) {
+    const size_t loop = s.rfind("for (", at);
+    ASSERT_NE(loop, std::string::npos);
+    const std::string name = s.substr(loop + 5, s.find(',', loop) - loop - 5);
+    EXPECT_TRUE(name.size() >= 7 && name.compare(name.size() - 7, 7, ".s1.r$y") == 0) << name;
+  }
+}
+
+TEST(PrefetchNextTileWeights, AddsNoVectorSpills) {
+  // In the channel step the prefetch made LLVM spill accumulators of the 2x14 tile.
+  Conv2dPipeline with = build_conv2d(pointwise(1024, 14, 256, 1), kAvx512);
+  ASSERT_GT(with.next_tile_weights, 0);
+  Conv2dPipeline without = build_conv2d(pointwise(1024, 14, 256, 1), kAvx512);
+  without.next_tile_weights = 0;
+  auto spills = [](const Conv2dPipeline& p) {
+    ScratchDir dir;
+    const std::string path = (dir.path / "kernel.s").string();
+    conv2d_module(p, kAvx512, "kernel").compile({{Halide::OutputFileType::assembly, path}});
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return count(text.str(), "64-byte Spill");
+  };
+  EXPECT_LE(spills(with), spills(without));
+}
+
+TEST(PrefetchNextTileWeights, OnlyRowTasksOverEveryRow) {
+  EXPECT_EQ(build_conv2d(pointwise(256, 56, 64, 1), kAvx512).next_tile_weights, 0);   // rows2
+  EXPECT_EQ(build_conv2d(pointwise(2048, 7, 512, 1), kAvx512).next_tile_weights, 0);  // image
+  EXPECT_EQ(count(stmt(pointwise(256, 56, 64, 1)), "prefetch\\(weights$,"), 0);
 }
 
 TEST(Prefetch, OtherArchitecturesGoWithout) {
