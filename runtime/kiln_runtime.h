@@ -36,6 +36,10 @@ typedef struct kiln_profile_info {
   double seconds;          /* accumulated over all profiled runs */
   int64_t calls;
   double flops; /* per call */
+  /* Accumulated like `seconds`: thread-seconds the step's threads spent idle at the end of its
+   * parallel loops, from each one's last task to the loop's end. Over threads * seconds it is
+   * the share of the step lost to uneven work (0 with one thread). */
+  double wait_seconds;
 } kiln_profile_info;
 
 /* The Kiln version of this runtime, e.g. "0.1.0"; artifacts must come from the same version. */
@@ -76,8 +80,8 @@ const char* kiln_model_target(const kiln_model* model); /* Halide target string 
  * or the threads cannot be started. */
 int kiln_set_num_threads(kiln_model* model, int threads);
 
-/* Per-step timing. Enabling (again) resets the counters; profiling adds two clock reads per step.
- */
+/* Per-step timing. Enabling (again) resets the counters; profiling adds two clock reads per step
+ * and, with more than one thread, one per task. */
 void kiln_model_enable_profiling(kiln_model* model, int enabled);
 int kiln_model_num_steps(const kiln_model* model);
 /* Fills `info` for step i (0 <= i < kiln_model_num_steps). Returns 0, or -1 for a bad index. */

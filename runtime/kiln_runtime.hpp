@@ -24,7 +24,8 @@ struct StepProfile {
   std::string kernel, description, layers;
   double seconds = 0;
   int64_t calls = 0;
-  double flops = 0;  // per call
+  double flops = 0;         // per call
+  double wait_seconds = 0;  // thread-seconds idle at the end of parallel loops, accumulated
 };
 
 class Model {
@@ -73,8 +74,8 @@ class Model {
     std::vector<StepProfile> steps;
     kiln_profile_info info;
     for (int i = 0; kiln_model_profile(model_, i, &info) == 0; ++i) {
-      steps.push_back(
-          {info.kernel, info.description, info.layers, info.seconds, info.calls, info.flops});
+      steps.push_back({info.kernel, info.description, info.layers, info.seconds, info.calls,
+                       info.flops, info.wait_seconds});
     }
     return steps;
   }

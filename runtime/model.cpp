@@ -143,6 +143,7 @@ int kiln_set_num_threads(kiln_model* m, int threads) {
   if (wanted == previous) return previous;  // keep the running workers
   try {
     m->pool = std::make_unique<ThreadPool>(wanted);
+    m->pool->set_timing(m->profiling);
   } catch (const std::exception&) {
     return -1;  // could not start the threads; the old pool is kept
   }

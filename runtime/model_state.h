@@ -28,6 +28,7 @@ struct StepInfo {
   double flops = 0;
   int64_t nanos = 0;
   int64_t calls = 0;
+  int64_t wait_nanos = 0;  // thread-time waited at the end of the step's parallel loops
 };
 
 }  // namespace kiln::rt

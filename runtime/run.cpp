@@ -47,11 +47,14 @@ std::string step_failure(const kiln_model& m, int i, int code) {
 int call_step(kiln_model& m, int i) {
   const kiln_kernel_fn fn = m.plan.steps[i].fn;
   if (!m.profiling) return fn(m.buffers.step_args(i));
+  m.pool->take_wait_seconds();  // only this step's loops count
   const auto start = std::chrono::steady_clock::now();
   const int rc = fn(m.buffers.step_args(i));
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  m.steps[i].nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
-  ++m.steps[i].calls;
+  StepInfo& s = m.steps[i];
+  s.nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+  s.wait_nanos += static_cast<int64_t>(m.pool->take_wait_seconds() * 1e9);
+  ++s.calls;
   return rc;
 }
 
@@ -137,7 +140,8 @@ int kiln_model_run(kiln_model* m, const float* const* inputs, float* const* outp
 void kiln_model_enable_profiling(kiln_model* m, int enabled) {
   if (m == nullptr) return;
   m->profiling = enabled != 0;
-  for (StepInfo& s : m->steps) s.nanos = s.calls = 0;
+  m->pool->set_timing(m->profiling);
+  for (StepInfo& s : m->steps) s.nanos = s.calls = s.wait_nanos = 0;
 }
 
 int kiln_model_num_steps(const kiln_model* m) {
@@ -150,7 +154,7 @@ int kiln_model_profile(const kiln_model* m, int i, kiln_profile_info* info) {
   }
   const StepInfo& s = m->steps[i];
   *info = {s.kernel.c_str(), s.description.c_str(), s.layers.c_str(), s.nanos * 1e-9, s.calls,
-           s.flops};
+           s.flops,          s.wait_nanos * 1e-9};
   return 0;
 }
 

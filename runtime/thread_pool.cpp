@@ -43,6 +43,12 @@ int run_serially(TaskFn fn, void* user_context, int min, int size, uint8_t* clos
   return result;
 }
 
+int64_t now_nanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 uint64_t pack(uint32_t generation, int index) {
   return (uint64_t{generation} << 32) | static_cast<uint32_t>(index);
 }
@@ -69,7 +75,8 @@ ThreadPool::Scope::~Scope() {
   t_scope_pool = previous_;
 }
 
-ThreadPool::ThreadPool(int threads) : ranges_(threads < 1 ? 1 : threads) {
+ThreadPool::ThreadPool(int threads)
+    : ranges_(threads < 1 ? 1 : threads), finished_(ranges_.size()) {
   try {
     for (int i = 1; i < this->threads(); ++i) {
       workers_.emplace_back([this, i] { worker_main(i); });
@@ -94,7 +101,7 @@ void ThreadPool::stop() {
   for (std::thread& w : workers_) w.join();
 }
 
-bool ThreadPool::claim_and_run(uint32_t generation, Range& range) {
+bool ThreadPool::claim_and_run(uint32_t generation, Range& range, int self) {
   uint64_t next = range.next.load();
   for (;;) {
     if (static_cast<uint32_t>(next >> 32) != generation) return false;  // a later loop
@@ -111,6 +118,8 @@ bool ThreadPool::claim_and_run(uint32_t generation, Range& range) {
         int expected = 0;
         result_.compare_exchange_strong(expected, rc);
       }
+      // Before the count drops: the caller reads it once the count is zero.
+      if (timing_.load(std::memory_order_relaxed)) finished_[self].nanos = now_nanos();
       remaining_.fetch_sub(1);
       return true;
     }
@@ -118,13 +127,20 @@ bool ThreadPool::claim_and_run(uint32_t generation, Range& range) {
 }
 
 // Own range first, then the others' from their fronts.
-void ThreadPool::work_on(uint32_t generation, int first_range) {
+void ThreadPool::work_on(uint32_t generation, int self) {
   const int n = threads();
   for (int k = 0; k < n; ++k) {
-    Range& range = ranges_[(first_range + k) % n];
-    while (claim_and_run(generation, range)) {
+    Range& range = ranges_[(self + k) % n];
+    while (claim_and_run(generation, range, self)) {
     }
   }
+}
+
+void ThreadPool::add_wait(int64_t start_nanos) {
+  const int64_t end = now_nanos();
+  int64_t waited = 0;
+  for (const Finish& f : finished_) waited += end - std::max(start_nanos, f.nanos.load());
+  wait_seconds_ += waited * 1e-9;
 }
 
 int ThreadPool::run(TaskFn fn, void* user_context, int min, int size, uint8_t* closure) {
@@ -132,6 +148,8 @@ int ThreadPool::run(TaskFn fn, void* user_context, int min, int size, uint8_t* c
   if (t_in_task || threads() == 1 || size == 1) {
     return run_serially(fn, user_context, min, size, closure);
   }
+  const bool timing = timing_.load(std::memory_order_relaxed);
+  const int64_t start = timing ? now_nanos() : 0;
   const uint32_t generation = generation_.load() + 1;
   fn_ = fn;
   user_context_ = user_context;
@@ -154,6 +172,7 @@ int ThreadPool::run(TaskFn fn, void* user_context, int min, int size, uint8_t* c
   }
   work_on(generation, 0);
   for (int poll = 0; remaining_.load() > 0; ++poll) cpu_relax(poll);
+  if (timing) add_wait(start);
   return result_.load();
 }
 

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace kiln::rt {
@@ -61,6 +62,13 @@ class ThreadPool {
   // Halide's pool). Called from a task (nested parallelism), the loop runs serially inline.
   int run(TaskFn fn, void* user_context, int min, int size, uint8_t* closure);
 
+  // With timing on, run() measures how long the threads wait at the end of each parallel loop:
+  // from each thread's last task to the loop's end (the whole loop for a thread that got no
+  // task). The cost is two clock reads per task, so it is off unless profiling asks.
+  void set_timing(bool on) { timing_ = on; }
+  // Thread-seconds waited since the last call (by the loops of the calling thread's runs).
+  double take_wait_seconds() { return std::exchange(wait_seconds_, 0.0); }
+
  private:
   // One thread's range of the current loop. `next` packs the loop's generation (high 32 bits)
   // with the next unclaimed index (low 32 bits), so a thread still looking at a finished loop
@@ -70,12 +78,21 @@ class ThreadPool {
     std::atomic<int> end{0};
   };
 
+  // When the thread last finished a task, in steady_clock nanoseconds (timing only).
+  struct alignas(64) Finish {
+    std::atomic<int64_t> nanos{0};
+  };
+
   void stop();
-  void work_on(uint32_t generation, int first_range);
-  bool claim_and_run(uint32_t generation, Range& range);
+  void work_on(uint32_t generation, int self);
+  bool claim_and_run(uint32_t generation, Range& range, int self);
   void worker_main(int index);
+  void add_wait(int64_t start_nanos);
 
   std::vector<Range> ranges_;
+  std::vector<Finish> finished_;
+  std::atomic<bool> timing_{false};
+  double wait_seconds_ = 0;
   // The current loop, published before generation_ is bumped.
   std::atomic<TaskFn> fn_{nullptr};
   std::atomic<void*> user_context_{nullptr};

@@ -58,7 +58,8 @@ Json layer_json(const LayerRow& l) {
           {"gflops", l.gflops},
           {"percent_of_peak", l.percent_of_peak},
           {"percent_of_peak_now", l.percent_of_peak_now},
-          {"share", l.share}};
+          {"share", l.share},
+          {"wait_percent", l.wait_percent}};
 }
 
 Json kind_json(const KindRow& k) {
@@ -173,6 +174,7 @@ std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
     r.gflops = gflops_at(s.flops, r.median_ms);
     r.percent_of_peak = percent(r.gflops, peak_gflops);
     r.percent_of_peak_now = percent(r.gflops, peak_now_gflops);
+    if (!s.wait_shares.empty()) r.wait_percent = 100 * latency_stats(s.wait_shares).median;
     if (i < manifest.steps.size()) {
       r.op = manifest.steps[i].op;
       r.layers = manifest.steps[i].layers;
@@ -208,13 +210,17 @@ void print_summary(const BenchReport& r, std::FILE* out) {
 }
 
 void print_layer_table(const BenchReport& r, std::FILE* out) {
-  fmt::print(out, "\n{:>4}  {:<16} {:<60} {:<36} {:>9} {:>8} {:>6} {:>6}  {}\n", "#", "op",
-             "description", "shapes", "ms/call", "GFLOP/s", "%peak", "share", "layers");
+  // With several threads, how much of the step they spent waiting for the last one.
+  const bool waits = r.threads > 1;
+  fmt::print(out, "\n{:>4}  {:<16} {:<60} {:<36} {:>9} {:>8} {:>6} {:>6}{}  {}\n", "#", "op",
+             "description", "shapes", "ms/call", "GFLOP/s", "%peak", "share",
+             waits ? fmt::format(" {:>6}", "wait") : "", "layers");
   double total = 0;
   for (const LayerRow& l : r.layers) {
-    fmt::print(out, "{:>4}  {:<16} {:<60} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%  {}\n",
+    fmt::print(out, "{:>4}  {:<16} {:<60} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%{}  {}\n",
                l.step, l.op, l.description, l.shapes, l.median_ms, l.gflops, l.percent_of_peak,
-               l.share, join(l.layers, "+"));
+               l.share, waits ? fmt::format(" {:>5.1f}%", l.wait_percent) : "",
+               join(l.layers, "+"));
     total += l.median_ms;
   }
   fmt::print(
@@ -223,6 +229,10 @@ void print_layer_table(const BenchReport& r, std::FILE* out) {
       total, r.layers.size(), r.latency.median);
   fmt::print(out, "%peak is of {:.1f} GFLOP/s ({} threads)\n", r.peak.all_threads_gflops,
              r.peak.threads);
+  if (waits)
+    fmt::print(out,
+               "wait: the share of the threads' time idle at the end of the kernel's parallel "
+               "loops (uneven work)\n");
   fmt::print(out, "\nby kind (flop-weighted):\n{:<24} {:>5} {:>9} {:>6} {:>8} {:>6} {:>6}\n",
              "kind", "calls", "ms", "share", "GFLOP/s", "%peak", "%now");
   for (const KindRow& k : kind_rows(r.layers, r.peak.all_threads_gflops, r.peak_now_gflops())) {

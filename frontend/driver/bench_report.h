@@ -23,6 +23,9 @@ struct LayerRow {
   double percent_of_peak = 0;        // of MachinePeak::all_threads_gflops
   double percent_of_peak_now = 0;    // of BenchReport::peak_now_gflops()
   double share = 0;                  // of the summed medians, in percent
+  // Median over the runs: the share of the threads' time spent waiting at the end of the
+  // step's parallel loops (uneven work), in percent; 0 with one thread.
+  double wait_percent = 0;
 };
 
 // The calls of one kind of kernel together: convolutions by algorithm and window

@@ -45,7 +45,7 @@ double timed_run_ms(Model& model, Buffers& b) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-std::vector<StepTiming> profile_steps(Model& model, Buffers& b, int runs) {
+std::vector<StepTiming> profile_steps(Model& model, Buffers& b, int runs, int threads) {
   std::vector<StepTiming> steps;
   for (int r = 0; r < runs; ++r) {
     model.enable_profiling(true);  // resets the counters: each read is one run
@@ -54,8 +54,11 @@ std::vector<StepTiming> profile_steps(Model& model, Buffers& b, int runs) {
     if (steps.empty())
       for (const StepProfile& p : profile)
         steps.push_back({p.kernel, p.description, p.layers, p.flops, {}});
-    for (size_t i = 0; i < profile.size() && i < steps.size(); ++i)
-      steps[i].seconds.push_back(profile[i].calls ? profile[i].seconds / profile[i].calls : 0);
+    for (size_t i = 0; i < profile.size() && i < steps.size(); ++i) {
+      const StepProfile& p = profile[i];
+      steps[i].seconds.push_back(p.calls ? p.seconds / p.calls : 0);
+      steps[i].wait_shares.push_back(p.seconds > 0 ? p.wait_seconds / (threads * p.seconds) : 0);
+    }
   }
   model.enable_profiling(false);
   return steps;
@@ -78,7 +81,7 @@ BenchTimings run_benchmark(Model& model, const BenchSettings& s) {
   OtherLoad load;
   for (int i = 0; i < s.runs; ++i) t.run_ms.push_back(timed_run_ms(model, b));
   t.other_load = load.share();
-  if (s.per_layer) t.steps = profile_steps(model, b, s.runs);
+  if (s.per_layer) t.steps = profile_steps(model, b, s.runs, t.threads);
   return t;
 }
 

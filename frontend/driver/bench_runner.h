@@ -24,6 +24,9 @@ struct StepTiming {
   std::string kernel, description, layers;
   double flops = 0;  // per call
   std::vector<double> seconds;
+  // Per run: the share of the step's thread-time spent idle at the end of its parallel loops
+  // (kiln_profile_info::wait_seconds over threads * seconds).
+  std::vector<double> wait_shares;
 };
 
 struct BenchTimings {

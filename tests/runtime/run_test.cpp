@@ -137,7 +137,14 @@ TEST(Runtime, ProfileNamesStepsAndLayers) {
   for (const StepProfile& s : steps) {
     EXPECT_EQ(s.calls, 3) << s.kernel;
     EXPECT_GT(s.seconds, 0) << s.kernel;
+    // Thread-seconds idle at the ends of parallel loops: none of more than the threads had.
+    EXPECT_GE(s.wait_seconds, 0) << s.kernel;
+    EXPECT_LE(s.wait_seconds, model.get()->pool->threads() * s.seconds) << s.kernel;
   }
+  model.set_num_threads(1);  // the new pool inherits the timing; one thread never waits
+  model.enable_profiling();
+  model.run({input.data()}, {scores.data()});
+  for (const StepProfile& s : model.profile()) EXPECT_EQ(s.wait_seconds, 0) << s.kernel;
   model.enable_profiling(false);  // resets
   EXPECT_EQ(model.profile()[0].calls, 0);
   kiln_profile_info info;

@@ -51,6 +51,36 @@ int uneven_task(void* user_context, int task, uint8_t*) {
   return 0;
 }
 
+int sleep_task(void* user_context, int task, uint8_t*) {
+  const auto* millis = static_cast<const std::vector<int>*>(user_context);
+  std::this_thread::sleep_for(std::chrono::milliseconds(millis->at(task)));
+  return 0;
+}
+
+// Thread 0 owns task 0 (40 ms), thread 1 tasks 1 and 2 (2 ms each) and then finds nothing left
+// to take: it waits ~36 ms of the ~40 ms loop, thread 0 none.
+TEST(ThreadPool, TimingMeasuresTheWaitForTheLastTask) {
+  ThreadPool pool(2);
+  std::vector<int> millis{40, 2, 2};
+  ASSERT_EQ(pool.run(sleep_task, &millis, 0, 3, nullptr), 0);
+  EXPECT_EQ(pool.take_wait_seconds(), 0.0);  // timing is off by default
+  pool.set_timing(true);
+  ASSERT_EQ(pool.run(sleep_task, &millis, 0, 3, nullptr), 0);
+  const double waited = pool.take_wait_seconds();
+  EXPECT_GT(waited, 0.030);
+  EXPECT_LT(waited, 0.040 + 0.030);          // scheduling slack, never a whole second thread's loop
+  EXPECT_EQ(pool.take_wait_seconds(), 0.0);  // taken
+  // Even tasks: each thread waits for at most the other's last task.
+  millis = {5, 5};
+  ASSERT_EQ(pool.run(sleep_task, &millis, 0, 2, nullptr), 0);
+  EXPECT_LT(pool.take_wait_seconds(), 0.005 + 0.030);
+  // One thread: nothing to wait for.
+  ThreadPool one(1);
+  one.set_timing(true);
+  ASSERT_EQ(one.run(sleep_task, &millis, 0, 2, nullptr), 0);
+  EXPECT_EQ(one.take_wait_seconds(), 0.0);
+}
+
 // More threads than CPUs, so workers are preempted mid-loop and come back while the caller has
 // moved on to loops of other sizes and ranges: still every task of every loop exactly once.
 TEST(ThreadPool, BackToBackLoopsWithPreemptedWorkers) {
