@@ -47,7 +47,7 @@ TEST(ActivationsCompile, MatchTheReferenceInterpreter) {
   const WeightMap weights = seeded_weights(*g);
   const TensorMap inputs = {{"data", seeded_input(g->inputs().at(0)->type(), 1)}};
   const TensorMap want = reference::run(*g, weights, inputs);
-  const testing::ScratchDir scratch("activations");
+  const testing::ArtifactDir scratch("activations");
   const std::string& dir = scratch.path();
   halide::write_artifact(halide::lower_graph(*g, weights, Halide::get_host_target()), dir,
                          testing::codegen_options());

@@ -90,8 +90,8 @@ class Autoscheduled : public ::testing::TestWithParam<Scheduler> {};
 TEST_P(Autoscheduled, MatchesTheReferenceInterpreter) {
   const SmallModel m = optimized_model();
   const TensorMap expected = reference::run(*m.graph, m.weights, m.inputs);
-  const testing::ScratchDir scratch(std::string("autoschedule_") +
-                                    halide::scheduler_name(GetParam()));
+  const testing::ArtifactDir scratch(std::string("autoschedule_") +
+                                     halide::scheduler_name(GetParam()));
   const std::string& dir = scratch.path();
   halide::write_artifact(lower(m, GetParam()), dir, testing::codegen_options());
   const TensorMap got = testing::run_artifact(dir, m.inputs);
@@ -156,11 +156,11 @@ TEST(AutoscheduleFallback, IsRecordedInTheManifestFreshAndFromTheCache) {
   const SmallModel m = optimized_model();
   const halide::Plan plan = lower(m, Scheduler::li2018);
   halide::CodegenOptions o = testing::codegen_options();
-  const testing::ScratchDir cache("autoschedule_fallback_cache");
+  const testing::ArtifactDir cache("autoschedule_fallback_cache");
   o.cache_dir = cache.path();
   for (const char* round : {"fresh", "cached"}) {
     SCOPED_TRACE(round);
-    const testing::ScratchDir scratch(std::string("autoschedule_fallback_") + round);
+    const testing::ArtifactDir scratch(std::string("autoschedule_fallback_") + round);
     const std::string& dir = scratch.path();
     const halide::ArtifactInfo info = halide::write_artifact(plan, dir, o);
     if (std::string(round) == "cached") {

@@ -19,6 +19,7 @@
 #include "ir/tensor.h"
 #include "passes/pass_manager.h"
 #include "runtime/kiln_runtime.hpp"
+#include "tests/scratch_dir.h"
 
 namespace kiln::testing {
 
@@ -53,25 +54,17 @@ inline halide::Plan lower_zoo_model(const std::string& name, halide::LowerOption
 // object goes: a zoo artifact holds the model's weights (VGG-16's are 550 MB),
 // and with every model compiled several ways they would fill a small CI disk.
 // KILN_KEEP_TEST_ARTIFACTS=1 keeps them for a look after the run.
-class ScratchDir {
+class ArtifactDir : public ScratchDir {
  public:
-  explicit ScratchDir(const std::string& name)
-      : path_((std::filesystem::path(KILN_BINARY_DIR) / "test-artifacts" / name).string()) {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    const char* keep = std::getenv("KILN_KEEP_TEST_ARTIFACTS");
-    if (keep && std::string(keep) == "1") return;
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& path() const { return path_; }
+  explicit ArtifactDir(const std::string& name)
+      : ScratchDir((std::filesystem::path(KILN_BINARY_DIR) / "test-artifacts" / name).string(),
+                   keep_requested()) {}
 
  private:
-  std::string path_;
+  static bool keep_requested() {
+    const char* keep = std::getenv("KILN_KEEP_TEST_ARTIFACTS");
+    return keep != nullptr && std::string(keep) == "1";
+  }
 };
 
 inline TensorMap run_artifact(const std::string& dir, const TensorMap& inputs) {

@@ -54,8 +54,8 @@ Compiled compile_and_run(const std::string& model, int64_t batch,
   for (const Node* in : g->inputs()) inputs[in->name()] = seeded_input(in->type(), 1);
   Compiled c;
   c.reference = reference::run(*g, weights, inputs);
-  const testing::ScratchDir scratch("zoo_" + model + "_b" + std::to_string(batch) + "_" +
-                                    halide::conv_algorithm_name(algorithm));
+  const testing::ArtifactDir scratch("zoo_" + model + "_b" + std::to_string(batch) + "_" +
+                                     halide::conv_algorithm_name(algorithm));
   const std::string& dir = scratch.path();
   halide::LowerOptions options;
   options.conv_algorithm = algorithm;

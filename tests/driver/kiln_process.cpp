@@ -51,27 +51,6 @@ KilnResult run_kiln(const std::vector<std::string>& args,
   return r;
 }
 
-ScratchDir::ScratchDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "kiln-driver-XXXXXX").string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-std::string ScratchDir::file(const std::string& name) const {
-  return path_ + "/" + name;
-}
-
-std::string ScratchDir::write(const std::string& name, const std::string& text) const {
-  std::string path = file(name);
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/scratch_dir.h"
+
 namespace kiln::testing {
 
 struct KilnResult {
@@ -19,24 +21,6 @@ struct KilnResult {
 // environment.
 KilnResult run_kiln(const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& env = {});
-
-// A fresh directory under the system temp dir, removed with its contents.
-class ScratchDir {
- public:
-  ScratchDir();
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  // path()/name
-  std::string file(const std::string& name) const;
-  // Writes `text` to path()/name and returns that path.
-  std::string write(const std::string& name, const std::string& text) const;
-
- private:
-  std::string path_;
-};
 
 std::string read_file(const std::string& path);
 

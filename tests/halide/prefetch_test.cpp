@@ -3,15 +3,14 @@
 // lowered statements and the assembly of ahead-of-time modules. Numerics of prefetching kernels
 // are covered by the AOT and zoo compile tests, whose ResNet 1x1 and 1x1/2 layers use it.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
 
 #include "backend/halide/conv2d_kernel.h"
+#include "tests/scratch_dir.h"
 
 namespace kiln::halide {
 namespace {
@@ -31,18 +30,10 @@ Conv2dSpec pointwise(int c, int hw, int k, int stride, bool residual = false) {
   return s;
 }
 
-// A scratch directory, removed however the test leaves it.
-struct ScratchDir {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("kiln_prefetch_test_" + std::to_string(::getpid()));
-  ScratchDir() { std::filesystem::create_directories(path); }
-  ~ScratchDir() { std::filesystem::remove_all(path); }
-};
-
 std::string compiled(const Conv2dSpec& spec, Halide::OutputFileType type,
                      const Halide::Target& target = kAvx512) {
-  ScratchDir dir;
-  const std::string path = (dir.path / "kernel.txt").string();
+  const testing::ScratchDir dir("kiln-prefetch-test-");
+  const std::string path = dir.file("kernel.txt");
   compile_conv2d_module(spec, target, "kernel").compile({{type, path}});
   std::ifstream in(path);
   std::stringstream text;
@@ -177,8 +168,8 @@ TEST(PrefetchNextTileWeights, AddsNoVectorSpills) {
   Conv2dPipeline without = build_conv2d(pointwise(1024, 14, 256, 1), kAvx512);
   without.next_tile_weights = 0;
   auto spills = [](const Conv2dPipeline& p) {
-    ScratchDir dir;
-    const std::string path = (dir.path / "kernel.s").string();
+    const testing::ScratchDir dir("kiln-prefetch-test-");
+    const std::string path = dir.file("kernel.s");
     conv2d_module(p, kAvx512, "kernel").compile({{Halide::OutputFileType::assembly, path}});
     std::ifstream in(path);
     std::stringstream text;

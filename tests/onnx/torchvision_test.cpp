@@ -53,7 +53,7 @@ void report(const std::string& model, const std::string& what) {
 // Compiles the optimised graph to an artifact and runs it on `input`.
 Tensor run_halide(const Graph& g, const WeightMap& weights, const Tensor& input,
                   const std::string& model) {
-  const testing::ScratchDir dir("torchvision_" + model);
+  const testing::ArtifactDir dir("torchvision_" + model);
   halide::write_artifact(halide::lower_graph(g, weights, Halide::get_host_target()), dir.path(),
                          testing::codegen_options());
   Model compiled(dir.path());

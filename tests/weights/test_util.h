@@ -2,30 +2,23 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include "ir/error.h"
+#include "tests/scratch_dir.h"
 
 namespace kiln::testing {
 
 // A fresh directory per test, removed afterwards.
 class TempDirTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           (std::string("kiln_weights_") + info->test_suite_name() + "_" + info->name() + "_" +
-            std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { dir_ = std::make_unique<ScratchDir>("kiln-weights-test-"); }
+  void TearDown() override { dir_.reset(); }
 
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return dir_->file(name); }
 
   static std::string read_bytes(const std::string& p) {
     std::ifstream in(p, std::ios::binary);
@@ -36,7 +29,7 @@ class TempDirTest : public ::testing::Test {
   }
 
  private:
-  std::filesystem::path dir_;
+  std::unique_ptr<ScratchDir> dir_;
 };
 
 // The message of the kiln::Error `f` throws; fails the test when it throws
