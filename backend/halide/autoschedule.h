@@ -34,6 +34,7 @@
 
 #include "Halide.h"
 #include "backend/halide/layout.h"
+#include "backend/halide/schedule_description.h"
 
 namespace kiln::halide {
 
@@ -90,7 +91,9 @@ KernelBuild scheduled_build(Scheduler s, const std::string& kernel, const Spec& 
     // After the estimates, so that the arguments' metadata carries them too.
     std::optional<Halide::Module> m =
         compile_autoscheduled_module(s, p.output, p.arguments(), t, fn, kernel);
-    return m ? *m : compile_hand(spec, t, fn);
+    if (!m) return compile_hand(spec, t, fn);
+    record_schedule_description(schedule_tag(s));
+    return *m;
   };
 }
 

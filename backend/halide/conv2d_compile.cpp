@@ -10,6 +10,7 @@
 #include "backend/halide/prefetch_next_tile_weights.h"
 #include "backend/halide/prefetch_tile_epilogue.h"
 #include "backend/halide/prefetch_weights_ahead.h"
+#include "backend/halide/schedule_description.h"
 #include "backend/halide/temporal_prefetch.h"
 
 namespace kiln::halide {
@@ -102,7 +103,9 @@ void compile_conv2d_library(const Conv2dSpec& spec, const Halide::Target& target
 
 Halide::Module compile_conv2d_module(const Conv2dSpec& spec, const Halide::Target& target,
                                      const std::string& function_name) {
-  return conv2d_module(build_conv2d(spec, target), target, function_name);
+  const Conv2dPipeline p = build_conv2d(spec, target);
+  record_schedule_description(p.schedule);
+  return conv2d_module(p, target, function_name);
 }
 
 void compile_runtime(const Halide::Target& target, const std::string& object_path) {

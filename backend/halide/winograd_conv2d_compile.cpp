@@ -3,6 +3,7 @@
 
 #include "backend/halide/kernel_compile.h"
 #include "backend/halide/layout.h"
+#include "backend/halide/schedule_description.h"
 #include "backend/halide/winograd_conv2d_kernel.h"
 
 namespace kiln::halide {
@@ -36,6 +37,7 @@ Halide::Module compile_winograd_conv2d_module(const WinogradConv2dSpec& spec,
                                               const Halide::Target& target,
                                               const std::string& function_name) {
   const WinogradPipeline p = build_winograd_conv2d(spec, target);
+  record_schedule_description(p.schedule);
   return compile_pipeline_to_module(p.output, p.arguments(), target, function_name);
 }
 

@@ -143,10 +143,12 @@ std::string row_svg(const LayerRow& l, int y, double max_ms, const std::string& 
   std::string label = fmt::format("#{} {}", l.step, l.description);
   if (label.size() > 58) label = label.substr(0, 57) + "\u2026";
   std::string svg = fmt::format(
-      "<g><title>#{} {} ({})&#10;layers: {}&#10;shapes: {}&#10;{:.3f} ms/call, {:.1f} GFLOP/s, "
+      "<g><title>#{} {} ({})&#10;layers: {}&#10;shapes: {}&#10;schedule: {}&#10;{:.3f} ms/call, "
+      "{:.1f} GFLOP/s, "
       "{:.1f}% of peak, {:.1f}% of kernel time, threads {:.1f}% idle at its end</title>\n",
       l.step, escape(l.description), escape(l.kernel), escape(join(l.layers)), escape(l.shapes),
-      l.median_ms, l.gflops, l.percent_of_peak, l.share, l.wait_percent);
+      escape(l.schedule.empty() ? "-" : l.schedule), l.median_ms, l.gflops, l.percent_of_peak,
+      l.share, l.wait_percent);
   svg += fmt::format("<text x='{}' y='{}' text-anchor='end' class='label'>{}</text>\n", kLabelEnd,
                      y + 13, escape(label));
   svg += fmt::format("<rect x='{}' y='{}' width='{:.1f}' height='{}' fill='{}'/>\n", kTimeX, y + 3,
@@ -190,14 +192,16 @@ std::string html_row(const char* tag, const std::vector<std::string>& cells) {
 }
 
 std::string table_html(const std::vector<LayerRow>& rows) {
-  std::string html = "<table>\n" + html_row("th", {"#", "op", "description", "shapes", "ms/call",
-                                                   "GFLOP/s", "% peak", "share", "wait", "layers"});
+  std::string html =
+      "<table>\n" + html_row("th", {"#", "op", "description", "shapes", "ms/call", "GFLOP/s",
+                                    "% peak", "share", "wait", "schedule", "layers"});
   for (const LayerRow& l : rows)
-    html += html_row("td",
-                     {std::to_string(l.step), escape(l.op), escape(l.description), escape(l.shapes),
-                      fmt::format("{:.3f}", l.median_ms), fmt::format("{:.1f}", l.gflops),
-                      fmt::format("{:.1f}", l.percent_of_peak), fmt::format("{:.1f}%", l.share),
-                      fmt::format("{:.1f}%", l.wait_percent), escape(join(l.layers))});
+    html +=
+        html_row("td", {std::to_string(l.step), escape(l.op), escape(l.description),
+                        escape(l.shapes), fmt::format("{:.3f}", l.median_ms),
+                        fmt::format("{:.1f}", l.gflops), fmt::format("{:.1f}", l.percent_of_peak),
+                        fmt::format("{:.1f}%", l.share), fmt::format("{:.1f}%", l.wait_percent),
+                        escape(l.schedule.empty() ? "-" : l.schedule), escape(join(l.layers))});
   html += "</table>\n";
   html +=
       "<p>wait: the share of the threads' time idle at the end of the kernel's parallel loops "

@@ -68,12 +68,16 @@ ArtifactManifest read_manifest(const std::string& artifact_dir, const Graph* g) 
     ArtifactManifest m;
     m.target = j.value("target", "");
     m.flops = j.value("flops", 0.0);
-    std::map<std::string, std::string> ops;
-    for (const Json& k : j.at("kernels")) ops[k.value("function", "")] = k.value("op", "");
+    std::map<std::string, std::string> ops, schedules;
+    for (const Json& k : j.at("kernels")) {
+      ops[k.value("function", "")] = k.value("op", "");
+      schedules[k.value("function", "")] = k.value("schedule", "");
+    }
     int64_t block = j.value("block", 16);
     for (const Json& s : j.at("steps")) {
       std::string kernel = s.value("kernel", "");
-      m.steps.push_back({kernel, ops[kernel], s.value("layers", std::vector<std::string>{}),
+      m.steps.push_back({kernel, ops[kernel], schedules[kernel],
+                         s.value("layers", std::vector<std::string>{}),
                          step_shapes(s, j.at("tensors"), block, g), s.value("flops", 0.0)});
     }
     return m;

@@ -11,6 +11,7 @@ namespace kiln::driver {
 
 struct ManifestStep {
   std::string kernel, op;
+  std::string schedule;             // what the kernel's schedule chose; may be empty
   std::vector<std::string> layers;  // the source graph's nodes it covers
   std::string shapes;               // "1x64x56x56 -> 1x256x56x56"; weights left out
   double flops = 0;

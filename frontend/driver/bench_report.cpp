@@ -52,6 +52,7 @@ Json layer_json(const LayerRow& l) {
           {"description", l.description},
           {"layers", l.layers},
           {"shapes", l.shapes},
+          {"schedule", l.schedule},
           {"flops", l.flops},
           {"median_ms", l.median_ms},
           {"min_ms", l.min_ms},
@@ -179,6 +180,7 @@ std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
       r.op = manifest.steps[i].op;
       r.layers = manifest.steps[i].layers;
       r.shapes = manifest.steps[i].shapes;
+      r.schedule = manifest.steps[i].schedule;
     }
     total_ms += r.median_ms;
     rows.push_back(std::move(r));
@@ -212,15 +214,16 @@ void print_summary(const BenchReport& r, std::FILE* out) {
 void print_layer_table(const BenchReport& r, std::FILE* out) {
   // With several threads, how much of the step they spent waiting for the last one.
   const bool waits = r.threads > 1;
-  fmt::print(out, "\n{:>4}  {:<16} {:<60} {:<36} {:>9} {:>8} {:>6} {:>6}{}  {}\n", "#", "op",
-             "description", "shapes", "ms/call", "GFLOP/s", "%peak", "share",
-             waits ? fmt::format(" {:>6}", "wait") : "", "layers");
+  fmt::print(out, "\n{:>4}  {:<16} {:<60} {:<36} {:>9} {:>8} {:>6} {:>6}{}  {:<50}  {}\n", "#",
+             "op", "description", "shapes", "ms/call", "GFLOP/s", "%peak", "share",
+             waits ? fmt::format(" {:>6}", "wait") : "", "schedule", "layers");
   double total = 0;
   for (const LayerRow& l : r.layers) {
-    fmt::print(out, "{:>4}  {:<16} {:<60} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%{}  {}\n",
+    fmt::print(out,
+               "{:>4}  {:<16} {:<60} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%{}  {:<50}  {}\n",
                l.step, l.op, l.description, l.shapes, l.median_ms, l.gflops, l.percent_of_peak,
                l.share, waits ? fmt::format(" {:>5.1f}%", l.wait_percent) : "",
-               join(l.layers, "+"));
+               l.schedule.empty() ? "-" : l.schedule, join(l.layers, "+"));
     total += l.median_ms;
   }
   fmt::print(

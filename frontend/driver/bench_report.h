@@ -16,6 +16,7 @@ namespace kiln::driver {
 struct LayerRow {
   int step = 0;
   std::string kernel, op, description, shapes;
+  std::string schedule;  // what the kernel's schedule chose (manifest); may be empty
   std::vector<std::string> layers;
   double flops = 0;                  // per call
   double median_ms = 0, min_ms = 0;  // per call

@@ -104,6 +104,11 @@ TEST_F(BenchTest, LayerRowsCoverTheModel) {
       EXPECT_TRUE(row.contains(key)) << key;
     EXPECT_GE(row["median_ms"].get<double>(), 0);
     EXPECT_GE(row["wait_percent"].get<double>(), 0);
+    // Convs name what their schedule chose; the other kernels do not describe theirs.
+    if (row["op"] == "conv2d")
+      EXPECT_NE(row["schedule"].get<std::string>().find(" tile "), std::string::npos) << row;
+    else
+      EXPECT_EQ(row["schedule"], "") << row;
     EXPECT_LT(row["wait_percent"].get<double>(), 100);
     for (const Json& layer : row["layers"]) covered.insert(layer.get<std::string>());
     ops.insert(row["op"].get<std::string>());
@@ -185,12 +190,12 @@ TEST_F(BenchTest, PerLayerWaitAtTwoThreads) {
   KilnResult two = bench(
       {"--runs", "2", "--warmup", "0", "--per-layer", "--threads", "2", "--peak-gflops", "100"});
   ASSERT_EQ(two.status, 0) << two.err;
-  EXPECT_TRUE(std::regex_search(two.out, std::regex("share +wait +layers"))) << two.out;
+  EXPECT_TRUE(std::regex_search(two.out, std::regex("share +wait +schedule +layers"))) << two.out;
   EXPECT_NE(two.out.find("wait: the share of the threads' time idle"), std::string::npos);
   KilnResult one = bench(
       {"--runs", "2", "--warmup", "0", "--per-layer", "--threads", "1", "--peak-gflops", "100"});
   ASSERT_EQ(one.status, 0) << one.err;
-  EXPECT_TRUE(std::regex_search(one.out, std::regex("share +layers"))) << one.out;
+  EXPECT_TRUE(std::regex_search(one.out, std::regex("share +schedule +layers"))) << one.out;
   Json j = bench_json({"--runs", "2", "--warmup", "0", "--threads", "1", "--peak-gflops", "100"});
   for (const Json& row : j["layers"]) EXPECT_EQ(row["wait_percent"].get<double>(), 0) << row;
 }
@@ -205,7 +210,9 @@ TEST_F(BenchTest, HtmlIsOneSelfContainedPage) {
   EXPECT_NE(html.find("conv2d"), std::string::npos);
   EXPECT_NE(html.find("<tr><td>conv2d 3x3</td><td>1</td>"), std::string::npos) << html;
   EXPECT_NE(html.find("<th>% peak</th><th>% now</th>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<th>share</th><th>wait</th><th>layers</th>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<th>share</th><th>wait</th><th>schedule</th><th>layers</th>"),
+            std::string::npos)
+      << html;
   EXPECT_NE(html.find("microkernel around the runs"), std::string::npos) << html;
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // no external assets

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <regex>
 #include <nlohmann/json.hpp>
 
 #include "backend/halide/codegen/file_util.h"
@@ -147,6 +148,13 @@ TEST_F(Artifact, Manifest) {
   EXPECT_EQ(j["kernels"][1]["function"], "kiln_k1_conv2d");
   EXPECT_EQ(j["kernels"][1]["signature"], model_->plan.kernels[1].signature);
   EXPECT_EQ(j["kernels"][1]["arguments"], 4);
+  // What the hand schedule chose, recorded where the kernel was built and kept in the cache
+  // (the cache tests check that a cached build's manifest is byte-identical); only convs
+  // describe theirs.
+  EXPECT_TRUE(std::regex_match(j["kernels"][1]["schedule"].get<std::string>(),
+                               std::regex("(avx512|avx2) rows[0-9]* tile [0-9]+x[0-9]+.*")))
+      << j["kernels"][1];
+  EXPECT_FALSE(j["kernels"][0].contains("schedule")) << j["kernels"][0];
   EXPECT_EQ(j["steps"][1]["layers"], nlohmann::json({"conv1", "relu1"}));
   EXPECT_EQ(j["weights_bytes"], info_->weights_bytes);
 }

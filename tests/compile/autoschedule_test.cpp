@@ -94,6 +94,16 @@ TEST_P(Autoscheduled, MatchesTheReferenceInterpreter) {
                                      halide::scheduler_name(GetParam()));
   const std::string& dir = scratch.path();
   halide::write_artifact(lower(m, GetParam()), dir, testing::codegen_options());
+  // The manifest names the autoscheduler as the convs' schedule (or, where it gave up, the hand
+  // schedule's choice next to the fallback note).
+  std::ifstream manifest(dir + "/manifest.json");
+  for (const auto& k : nlohmann::json::parse(manifest)["kernels"]) {
+    if (k["op"] != "conv2d") continue;
+    if (k.contains("schedule_fallback"))
+      EXPECT_NE(k["schedule"].get<std::string>().find(" tile "), std::string::npos) << k;
+    else
+      EXPECT_EQ(k["schedule"], halide::schedule_tag(GetParam())) << k;
+  }
   const TensorMap got = testing::run_artifact(dir, m.inputs);
   for (const auto& [name, ref] : expected) {
     SCOPED_TRACE("output %" + name);

@@ -24,6 +24,8 @@ struct ArtifactContents {
   // Per kernel: why its autoscheduler gave up on it (it uses its hand schedule), or "". Known
   // once the objects are built.
   std::vector<std::string> schedule_fallbacks;
+  // Per kernel: what its schedule chose (schedule_description.h), or "". Known with the objects.
+  std::vector<std::string> schedules;
 };
 
 }  // namespace kiln::halide::codegen

@@ -76,6 +76,10 @@ std::string KernelCache::fallback_path(const std::string& key) const {
   return dir_ + "/kernels/" + key + ".fallback";
 }
 
+std::string KernelCache::schedule_path(const std::string& key) const {
+  return dir_ + "/kernels/" + key + ".schedule";
+}
+
 bool KernelCache::contains(const std::string& path) {
   std::error_code ec;
   return fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0;

@@ -2,6 +2,7 @@
 //   <cache_dir>/kernels/<key>.o   one kernel, compiled with Target::NoRuntime
 //   <cache_dir>/kernels/<key>.fallback  present when an autoscheduler could not schedule that
 //                                 kernel and it was compiled with its hand schedule: the reason
+//   <cache_dir>/kernels/<key>.schedule  what its schedule chose, for kernels that describe it
 //   <cache_dir>/runtime/<key>.o   the Halide runtime for one target
 // A key hashes everything that determines the object: the kernel signature (op, spec, target,
 // schedule), the Halide and Kiln versions, the target string and a hash of the sources that
@@ -30,6 +31,8 @@ class KernelCache {
   std::string runtime_path(const std::string& key) const;
   // Written before the kernel's object, so an object without it was scheduled as asked.
   std::string fallback_path(const std::string& key) const;
+  // What the kernel's schedule chose (schedule_description.h), written before its object.
+  std::string schedule_path(const std::string& key) const;
   static bool contains(const std::string& path);
 
   const std::string& dir() const { return dir_; }

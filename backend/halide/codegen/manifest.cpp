@@ -38,6 +38,7 @@ Json kernels(const ArtifactContents& c) {
                    {"arguments", c.checked.arity[k]},
                    {"steps", uses[k]},
                    {"cache_key", c.cache_keys[k]}});
+    if (k < c.schedules.size() && !c.schedules[k].empty()) out.back()["schedule"] = c.schedules[k];
     if (k < c.schedule_fallbacks.size() && !c.schedule_fallbacks[k].empty())
       out.back()["schedule_fallback"] = c.schedule_fallbacks[k];
   }

@@ -7,6 +7,7 @@
 
 #include "backend/halide/codegen/file_util.h"
 #include "backend/halide/codegen/worker_pool.h"
+#include "backend/halide/schedule_description.h"
 #include "backend/halide/schedule_fallbacks.h"
 
 namespace kiln::halide::codegen {
@@ -16,22 +17,32 @@ using Halide::OutputFileType;
 
 constexpr const char* kRuntimeJob = "halide_runtime";
 
+// Where a compiled kernel's notes go in the cache, next to its object.
+struct KernelNotes {
+  std::string fallback_path, schedule_path;
+};
+
 // Runs in a worker: builds the kernel under its cache symbol and writes the requested files.
-// An autoscheduler that gave up on the kernel leaves its reason in `fallback_path`, written
-// before the object so that the cache never holds the object without it.
+// An autoscheduler that gave up on the kernel leaves its reason in the fallback note, and the
+// schedule's description goes to the schedule note; both are written before the object, so the
+// cache never holds an object without them.
 void compile_kernel(const PlanKernel& kernel, const Halide::Target& target,
                     const std::string& symbol, const std::string& object_path,
-                    const std::string& fallback_path,
-                    std::map<OutputFileType, std::string> outputs) {
+                    const KernelNotes& notes, std::map<OutputFileType, std::string> outputs) {
   // What the parent recorded before forking (say, the same kernel built in process) would
   // otherwise hide this build's own fallback: the record keeps one entry per kernel.
   forget_schedule_fallbacks();
+  take_schedule_description();
   const Halide::Module module = kernel.build(target, symbol);
   const std::vector<ScheduleFallback> fallbacks = schedule_fallbacks();
   if (!object_path.empty() && !fallbacks.empty()) {
     const ScheduleFallback& f = fallbacks.front();
-    write_file_atomic(fallback_path, {f.scheduler + " cannot schedule it: " + f.reason + "\n"});
+    write_file_atomic(notes.fallback_path,
+                      {f.scheduler + " cannot schedule it: " + f.reason + "\n"});
   }
+  const std::string description = take_schedule_description();
+  if (!object_path.empty() && !description.empty())
+    write_file_atomic(notes.schedule_path, {description, "\n"});
   const auto& fns = module.functions();
   if (std::none_of(fns.begin(), fns.end(), [&](const auto& f) { return f.name == symbol; })) {
     throw std::runtime_error("build() did not name its function '" + symbol +
@@ -75,7 +86,7 @@ class ObjectStage {
              k < 0 ? kRuntimeJob : c_.plan->kernels[k].function_name);
     });
     std::sort(result_.emitted.begin(), result_.emitted.end());
-    read_fallbacks();
+    read_notes();
     return result_;
   }
 
@@ -108,11 +119,12 @@ class ObjectStage {
                       std::map<OutputFileType, std::string> outputs) {
     const PlanKernel& kernel = c_.plan->kernels[k];
     const std::string symbol = c_.symbols[k];
-    const std::string fallback_path = cache_.fallback_path(c_.cache_keys[k]);
+    const KernelNotes notes{cache_.fallback_path(c_.cache_keys[k]),
+                            cache_.schedule_path(c_.cache_keys[k])};
     const Halide::Target target = target_;
     s.jobs.push_back({kernel.function_name + " (" + kernel.signature + ")",
-                      [&kernel, target, symbol, object_path, fallback_path, outputs] {
-                        compile_kernel(kernel, target, symbol, object_path, fallback_path, outputs);
+                      [&kernel, target, symbol, object_path, notes, outputs] {
+                        compile_kernel(kernel, target, symbol, object_path, notes, outputs);
                       }});
     s.job_kernel.push_back(static_cast<int>(k));
   }
@@ -126,14 +138,18 @@ class ObjectStage {
     s.job_kernel.push_back(-1);
   }
 
-  // Read back from the cache, so that a cached kernel reports its fallback as a fresh one does.
-  void read_fallbacks() {
+  // Read back from the cache, so that a cached kernel reports its notes as a fresh one does.
+  void read_notes() {
     for (const std::string& key : c_.cache_keys) {
-      const std::string path = cache_.fallback_path(key);
-      std::string reason = std::filesystem::exists(path) ? read_file(path) : "";
-      while (!reason.empty() && reason.back() == '\n') reason.pop_back();
-      result_.fallbacks.push_back(reason);
+      result_.fallbacks.push_back(read_note(cache_.fallback_path(key)));
+      result_.schedules.push_back(read_note(cache_.schedule_path(key)));
     }
+  }
+
+  static std::string read_note(const std::string& path) {
+    std::string text = std::filesystem::exists(path) ? read_file(path) : "";
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    return text;
   }
 
   void report(bool hit, const std::string& name) {

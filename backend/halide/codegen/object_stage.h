@@ -20,6 +20,8 @@ struct ObjectStageResult {
   std::vector<std::string> emitted;
   // Per plan kernel: why its autoscheduler gave up and it uses its hand schedule, or "".
   std::vector<std::string> fallbacks;
+  // Per plan kernel: what its schedule chose (schedule_description.h), or "".
+  std::vector<std::string> schedules;
 };
 
 // Listing files of CodegenOptions::emit kinds for kernel `fn` under `emit_dir`; throws

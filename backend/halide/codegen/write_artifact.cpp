@@ -99,6 +99,7 @@ ArtifactInfo write_artifact(const Plan& plan, const std::string& out_dir,
 
   const ObjectStageResult objects = build_objects(contents, cache, options, emit_dir);
   contents.schedule_fallbacks = objects.fallbacks;
+  contents.schedules = objects.schedules;
   info.compile_seconds = seconds_since(start);
   const auto link_start = std::chrono::steady_clock::now();
   // Weights and descriptions first: the library is what makes the directory loadable, and the
