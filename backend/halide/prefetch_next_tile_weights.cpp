@@ -39,9 +39,9 @@ class PrefetchNextTileWeights : public IRMutator {
     }
     if (op->name == spec_.block_loop) {
       tile_start_ = Expr();
-      block_name_min_ = {{op->name, op->min}};
+      block_ = op;
       Stmt visited = IRMutator::visit(op);
-      block_name_min_.clear();
+      block_ = nullptr;
       const int64_t* extent = as_const_int(op->extent);
       if (row_.extent <= 0 || extent == nullptr || !tile_start_.defined()) return visited;
       return with_prefetches(visited.as<For>(), *extent);
@@ -61,15 +61,14 @@ class PrefetchNextTileWeights : public IRMutator {
 
   // The tile's first line: the channel loop's first weight line at the first block and step.
   void record_tile_start(const For* loop) {
-    if (block_name_min_.empty()) return;
+    if (block_ == nullptr) return;
     const std::vector<Expr> lines =
         distinct_lines(loop_free_load_indices(loop->body, spec_.buffer, false));
     if (lines.empty()) return;
     Expr line0 = lines[0];
     for (auto let = lets_.rbegin(); let != lets_.rend(); ++let)
       line0 = substitute(let->first, let->second, line0);
-    std::map<std::string, Expr> first{{loop->name, loop->min}};
-    first.insert(block_name_min_.begin(), block_name_min_.end());
+    const std::map<std::string, Expr> first{{loop->name, loop->min}, {block_->name, block_->min}};
     tile_start_ = simplify(substitute(first, line0));
   }
 
@@ -96,8 +95,8 @@ class PrefetchNextTileWeights : public IRMutator {
 
   NextTileWeights spec_;
   LoopInfo row_;
-  std::map<std::string, Expr> block_name_min_;
-  Expr tile_start_;
+  const For* block_ = nullptr;  // the block loop being visited
+  Expr tile_start_;             // found in the block loop's channel loop
   std::vector<std::pair<std::string, Expr>> lets_;
 };
 
