@@ -81,7 +81,7 @@ const char* kiln_model_target(const kiln_model* model); /* Halide target string 
 int kiln_set_num_threads(kiln_model* model, int threads);
 
 /* Per-step timing. Enabling (again) resets the counters; profiling adds two clock reads per step
- * and, with more than one thread, one per task. */
+ * and, with more than one thread, one per task and two per parallel loop. */
 void kiln_model_enable_profiling(kiln_model* model, int enabled);
 int kiln_model_num_steps(const kiln_model* model);
 /* Fills `info` for step i (0 <= i < kiln_model_num_steps). Returns 0, or -1 for a bad index. */

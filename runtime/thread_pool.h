@@ -64,7 +64,9 @@ class ThreadPool {
 
   // With timing on, run() measures how long the threads wait at the end of each parallel loop:
   // from each thread's last task to the loop's end (the whole loop for a thread that got no
-  // task). The cost is two clock reads per task, so it is off unless profiling asks.
+  // task, as every thread but the caller in a one-task loop). Loops run inline from a task are
+  // not counted. The cost is a clock read per task and two per loop, so it is off unless
+  // profiling asks.
   void set_timing(bool on) { timing_ = on; }
   // Thread-seconds waited since the last call (by the loops of the calling thread's runs).
   double take_wait_seconds() { return std::exchange(wait_seconds_, 0.0); }

@@ -239,7 +239,8 @@ RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaMode
     // 256->1024 +res, 1024->256 and 1024->512 layers 5-7% faster at one thread, 1x1/2
     // 512->1024 10%; at two threads 2-13% (noisier). AVX2 (targeted on this machine):
     // 256->1024 +res 4-6% faster, 1024->512 2%, 1024->256 0-3% slower.
-    rows.prefetch_next_tile = true;
+    // (Block-aligned, ungrouped, blocked input: else the pass finds no input-block loop.)
+    rows.prefetch_next_tile = spec.groups == 1 && spec.c % block == 0 && !spec.plain_input;
   }
   // Strided windows with weights past half of L2 (ResNet's 3x3/2 at 28x28, 1.2-2.4 MB) take
   // two bands of rows per channel tile: with one row per task every output row streamed all

@@ -46,8 +46,16 @@ class PrefetchNextTileWeights : public IRMutator {
       if (row_.extent <= 0 || extent == nullptr || !tile_start_.defined()) return visited;
       return with_prefetches(visited.as<For>(), *extent);
     }
-    if (op->name == spec_.channel_loop) record_tile_start(op);
-    return IRMutator::visit(op);
+    if (op->name == spec_.channel_loop) {
+      record_tile_start(op);
+      return IRMutator::visit(op);
+    }
+    // Loops between the block loop and the channel loop: the tile's start must not use them,
+    // as the prefetches go outside them.
+    if (block_ != nullptr) inner_loops_.push_back(op->name);
+    Stmt s = IRMutator::visit(op);
+    if (block_ != nullptr) inner_loops_.pop_back();
+    return s;
   }
 
   // Lets between the block loop and the channel loop name parts of the addresses (the block's
@@ -69,7 +77,10 @@ class PrefetchNextTileWeights : public IRMutator {
     for (auto let = lets_.rbegin(); let != lets_.rend(); ++let)
       line0 = substitute(let->first, let->second, line0);
     const std::map<std::string, Expr> first{{loop->name, loop->min}, {block_->name, block_->min}};
-    tile_start_ = simplify(substitute(first, line0));
+    const Expr start = simplify(substitute(first, line0));
+    for (const std::string& name : inner_loops_)
+      if (expr_uses_var(start, name)) return;  // an unexpected nest: leave it alone
+    tile_start_ = start;
   }
 
   // At the top of each block iteration, the next tile's lines numbered
@@ -95,8 +106,9 @@ class PrefetchNextTileWeights : public IRMutator {
 
   NextTileWeights spec_;
   LoopInfo row_;
-  const For* block_ = nullptr;  // the block loop being visited
-  Expr tile_start_;             // found in the block loop's channel loop
+  const For* block_ = nullptr;            // the block loop being visited
+  std::vector<std::string> inner_loops_;  // loops open inside it
+  Expr tile_start_;                       // found in the block loop's channel loop
   std::vector<std::pair<std::string, Expr>> lets_;
 };
 

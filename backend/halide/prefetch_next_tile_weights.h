@@ -32,7 +32,9 @@ struct NextTileWeights {
 // (row * B + block) * n + i for i < n = ceil(lines / (R * B)), clamped to its last line. The
 // tile's start is the first weight line that `channel_loop` loads at the first block and step.
 // Loops not so nested are left alone. Several x tiles of a row (1x1/2 512->1024: two 3x7
-// tiles) each run the block loop and so prefetch the row's lines again, from L1.
+// tiles) each run the block loop and so prefetch the row's lines again, from L1. The last
+// task's prefetches (and, where the channel tiles overlap at the end, the last but one's) point
+// past the weights; x86 prefetches never fault.
 void add_next_tile_weights_prefetch(Halide::Pipeline& pipeline, const NextTileWeights& spec);
 
 }  // namespace kiln::halide

@@ -214,13 +214,13 @@ void print_summary(const BenchReport& r, std::FILE* out) {
 void print_layer_table(const BenchReport& r, std::FILE* out) {
   // With several threads, how much of the step they spent waiting for the last one.
   const bool waits = r.threads > 1;
-  fmt::print(out, "\n{:>4}  {:<16} {:<60} {:<36} {:>9} {:>8} {:>6} {:>6}{}  {:<50}  {}\n", "#",
+  fmt::print(out, "\n{:>4}  {:<16} {:<60} {:<36} {:>9} {:>8} {:>6} {:>6}{}  {:<54}  {}\n", "#",
              "op", "description", "shapes", "ms/call", "GFLOP/s", "%peak", "share",
              waits ? fmt::format(" {:>6}", "wait") : "", "schedule", "layers");
   double total = 0;
   for (const LayerRow& l : r.layers) {
     fmt::print(out,
-               "{:>4}  {:<16} {:<60} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%{}  {:<50}  {}\n",
+               "{:>4}  {:<16} {:<60} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%{}  {:<54}  {}\n",
                l.step, l.op, l.description, l.shapes, l.median_ms, l.gflops, l.percent_of_peak,
                l.share, waits ? fmt::format(" {:>5.1f}%", l.wait_percent) : "",
                l.schedule.empty() ? "-" : l.schedule, join(l.layers, "+"));

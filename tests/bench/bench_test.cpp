@@ -104,8 +104,9 @@ TEST_F(BenchTest, LayerRowsCoverTheModel) {
       EXPECT_TRUE(row.contains(key)) << key;
     EXPECT_GE(row["median_ms"].get<double>(), 0);
     EXPECT_GE(row["wait_percent"].get<double>(), 0);
-    // Convs name what their schedule chose; the other kernels do not describe theirs.
-    if (row["op"] == "conv2d")
+    // Convs (direct and Winograd) name what their schedule chose; the other kernels do not
+    // describe theirs.
+    if (row["op"] == "conv2d" || row["op"] == "winograd_conv2d")
       EXPECT_NE(row["schedule"].get<std::string>().find(" tile "), std::string::npos) << row;
     else
       EXPECT_EQ(row["schedule"], "") << row;

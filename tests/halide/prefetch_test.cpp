@@ -151,6 +151,12 @@ TEST(PrefetchNextTileWeights, SpreadsTheNextTilesLinesOverTheBlocksOfEveryRow) {
   // every block's lines by that offset.
   EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*\\bt[0-9]+"), 0) << s;
   EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*row_tile\\.task"), 3) << s;
+  // The next tile (32768 floats on) from its first line, three lines per block: lines 3n, 3n+1,
+  // 3n+2 of the 2048, clamped to the tile's last.
+  EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*\\+ 32768, 1, 1\\)"), 1) << s;
+  EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*\\+ 32784, 1, 1\\)"), 1) << s;
+  EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*\\+ 32800, 1, 1\\)"), 1) << s;
+  EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*, 2047\\)"), 1) << s;
   // In the block loop (with the input's next-block prefetches), not in the channel step.
   for (size_t at = s.find("prefetch(weights"); at != std::string::npos;
        at = s.find("prefetch(weights", at + 1)) {
