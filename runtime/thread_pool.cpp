@@ -147,14 +147,13 @@ int ThreadPool::run(TaskFn fn, void* user_context, int min, int size, uint8_t* c
   if (size <= 0) return 0;
   const bool timing = timing_.load(std::memory_order_relaxed);
   if (t_in_task || threads() == 1) return run_serially(fn, user_context, min, size, closure);
+  const int64_t start = timing ? now_nanos() : 0;
   if (size == 1) {
     // Inline; with timing, the other threads idle for all of it.
-    const int64_t start = timing ? now_nanos() : 0;
     const int rc = run_serially(fn, user_context, min, size, closure);
     if (timing) wait_seconds_ += (threads() - 1) * (now_nanos() - start) * 1e-9;
     return rc;
   }
-  const int64_t start = timing ? now_nanos() : 0;
   const uint32_t generation = generation_.load() + 1;
   fn_ = fn;
   user_context_ = user_context;
