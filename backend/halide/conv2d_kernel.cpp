@@ -112,6 +112,10 @@ Expr conv2d_epilogue(const Conv2dSpec& s, Expr value, Expr residual, Expr channe
   return value;
 }
 
+int reduction_channel_steps(const Conv2dSpec& s, int block) {
+  return !s.plain_input && block_aligned_groups(s, block) ? block : s.c / s.groups;
+}
+
 Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
   validate(s);
   Conv2dPipeline p;
@@ -129,8 +133,8 @@ Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
   if (s.has_bias) constrain_dense(p.bias, {kb * V});
   if (s.has_residual) constrain_dense(p.residual, out_extents);
 
-  const bool aligned = !s.plain_input && block_aligned_groups(s, V);
-  p.r = Halide::RDom({{0, aligned ? V : cg}, {0, aligned ? cg / V : 1}, {0, s.kw}, {0, s.kh}}, "r");
+  const int channel_steps = reduction_channel_steps(s, V);
+  p.r = Halide::RDom({{0, channel_steps}, {0, cg / channel_steps}, {0, s.kw}, {0, s.kh}}, "r");
   const Halide::Var &v = p.v, &x = p.x, &y = p.y, &k = p.kb, &n = p.n;
   Func in = pad_columns(p);
   const InputChannel c = input_channel(p);

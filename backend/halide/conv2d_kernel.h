@@ -118,6 +118,10 @@ Halide::Expr conv2d_epilogue(const Conv2dSpec& spec, Halide::Expr value, Halide:
 // Builds the algorithm for `spec` with channel block `block`; validates the spec.
 Conv2dPipeline define_conv2d(const Conv2dSpec& spec, int block);
 
+// Trip count of the reduction's innermost (input channel) loop, r.x of define_conv2d: the
+// block's lanes where groups are block-aligned, else a group's channels (3 for an RGB stem).
+int reduction_channel_steps(const Conv2dSpec& spec, int block);
+
 // Hand-written schedules (conv2d_schedule_*.cpp). Each expects p.block to match the ISA
 // (16 for AVX-512, 8 for AVX2).
 void schedule_conv2d_avx512(Conv2dPipeline& p);

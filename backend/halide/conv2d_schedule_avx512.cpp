@@ -16,9 +16,10 @@ namespace kiln::halide {
 //    FMAs; 2 x 14 needs 16 loads per 28 FMAs, so the FMA ports stay the bottleneck.
 //  - At least 12 accumulators: 2 ports x 4-cycle FMA latency = 8 chains in flight, plus slack
 //    for load latency.
-//  - Strided convolutions charge each input broadcast `stride` loads, which moves them to
-//    squarer tiles: on the 7x7/2 stem 4 x 6 runs at 160 GFLOP/s and 2 x 14 at 123, on a
-//    1x1/2 downsample 4 x 6 is ~8% faster; at stride 1, 2 x 14 wins everywhere.
+//  - Strided convolutions that skip input columns (1x1/2) or loop over kx (the 7x7/2 stem)
+//    charge each input broadcast `stride` loads, which moves them to squarer tiles: on the
+//    stem 4 x 6 runs at 160 GFLOP/s and 2 x 14 at 123, on a 1x1/2 downsample 4 x 6 is ~8%
+//    faster. At stride 1, and on 3x3/2 with kx unrolled, 2 x 14 wins.
 //  - At most 4 channel vectors: each is a separate weight stream, and more would leave too few
 //    pixels per tile for 32 registers.
 //  - Whole-image pointwise tasks accumulate two input blocks per row visit: a 2x7 tile reloads

@@ -8,6 +8,28 @@
 namespace kiln::halide::detail {
 namespace {
 
+// Unrolling kx gives each tap its own copy of the tile: the column-padding select then only
+// survives in the edge taps instead of testing every step (measured +5-10% on ResNet's 3x3
+// layers), and short kx loops lose their overhead. Not for wide windows, nor when the channel
+// loop is short enough (2..7, e.g. RGB stems) for LLVM to unroll it as well: that multiplies
+// code size (the 7x7 stem ran 2x slower and compiled 2x longer).
+bool unroll_window_columns(const Conv2dSpec& spec, int block) {
+  const int channel_steps = reduction_channel_steps(spec, block);
+  const bool short_channel_loop = channel_steps > 1 && channel_steps < 8;
+  return spec.kw > 1 && spec.kw <= 5 && !short_channel_loop;
+}
+
+// Whether a strided window's input broadcasts cost more than unit-stride ones
+// (IsaModel::strided_broadcast_cost). They do where the window skips input columns (a 1x1/2
+// reads every other pixel's line, so each line fetched feeds fewer FMAs: 4x6 ran ~8% faster
+// than 2x14 on a 1x1/2 downsample) or where kx is a loop, whose padding select then tests
+// every broadcast (the 7x7/2 stem: 2x14 9-13% slower than 4x6 in ResNet-50, one and two
+// threads). A 3x3/2 with kx unrolled uses every column it loads, one select-free copy per
+// tap: on ResNet-50's 3x3/2 128->128 at 56x56, 2x14 ran 5-9% faster than 4x4.
+bool strided_broadcasts_cost_more(const Conv2dSpec& spec, int block) {
+  return spec.sw > 1 && (spec.kw < spec.sw || !unroll_window_columns(spec, block));
+}
+
 // Fraction of computed outputs that are real when `extent` is covered by tiles of `factor`
 // with ShiftInwards (the last tile overlaps its neighbour and recomputes).
 double useful_fraction(int extent, int factor) {
@@ -19,7 +41,9 @@ double tile_cost(const RegisterTile& t, const Conv2dSpec& spec, int block, const
                  bool weights_reloaded) {
   const double fmas = t.kvec * t.px;
   // Weight vectors + input broadcasts per step; see IsaModel::strided_broadcast_cost.
-  const double broadcast = 1.0 + isa.strided_broadcast_cost * (spec.sw - 1);
+  const double broadcast = strided_broadcasts_cost_more(spec, block)
+                               ? 1.0 + isa.strided_broadcast_cost * (spec.sw - 1)
+                               : 1.0;
   const double loads = (weights_reloaded ? fmas : t.kvec) + t.px * broadcast;
   // +1 cycle: loop counter, address increments and the branch of each reduction step.
   const double cycles = std::max(fmas / isa.fma_per_cycle, loads / isa.loads_per_cycle) + 1.0;
@@ -28,23 +52,11 @@ double tile_cost(const RegisterTile& t, const Conv2dSpec& spec, int block, const
   return cycles / (fmas * useful);
 }
 
-// Unrolling kx gives each tap its own copy of the tile: the column-padding select then only
-// survives in the edge taps instead of testing every step (measured +5-10% on ResNet's 3x3
-// layers), and short kx loops lose their overhead. Not for wide windows, nor when the channel
-// loop is short enough (2..7, e.g. RGB stems) for LLVM to unroll it as well: that multiplies
-// code size (the 7x7 stem ran 2x slower and compiled 2x longer).
-bool unroll_window_columns(const Conv2dPipeline& p) {
-  const int64_t* channel_steps = Halide::Internal::as_const_int(p.r.x.extent());
-  const bool short_channel_loop =
-      channel_steps != nullptr && *channel_steps > 1 && *channel_steps < 8;
-  return p.spec.kw > 1 && p.spec.kw <= 5 && !short_channel_loop;
-}
-
 // The update's register tile: output lanes vectorized, channel vectors and pixels unrolled into
 // kvec * px independent FMAs per reduction step.
 void schedule_reduction(Conv2dPipeline& p, const Halide::VarOrRVar& x) {
   p.conv.update().vectorize(p.v).unroll(p.kb).unroll(x);
-  if (unroll_window_columns(p)) p.conv.update().unroll(p.r.z);
+  if (unroll_window_columns(p.spec, p.block)) p.conv.update().unroll(p.r.z);
   // Four channels per loop trip: the counter, address increments and branch (3 instructions
   // against a step's ~45) are paid once per four steps. Measured +2-5% on ResNet-50's 1x1
   // layers in isolation at one thread; more unrolling gained nothing further.

@@ -18,7 +18,8 @@ struct IsaModel {
   int fma_per_cycle;       // vector FMA issue ports
   double loads_per_cycle;  // vector or broadcast loads the inner loop sustains
   int min_accumulators;    // independent FMA chains needed to hide the FMA latency
-  // Extra loads charged per input broadcast and unit of stride beyond 1 (calibrated).
+  // Extra loads charged per input broadcast and unit of stride beyond 1 (calibrated), where
+  // strided broadcasts cost more: window skipping columns, or kx not unrolled.
   double strided_broadcast_cost;
   int max_kvec;  // channel vectors per tile (bounds weight streams / unrolling)
   int max_px;    // output pixels per tile

@@ -284,6 +284,12 @@ TEST(Conv2dKernel, SchedulesPickMeasuredTiles) {
   EXPECT_EQ(build_conv2d(activation_heavy, avx512).schedule, "avx512 rows2 tile 2x14");
   const Conv2dSpec strided_3x3 = make_spec(1, 256, 28, 28, 256, 3, 3, 2, {1, 1, 1, 1});
   EXPECT_EQ(build_conv2d(strided_3x3, avx512).schedule, "avx512 rows7 tile 2x14");
+  // kx unrolled and every input column used: strided broadcasts cost what unit-stride ones do,
+  // so the wide tile (the stem above and the 1x1/2 downsamples keep their squarer ones).
+  const Conv2dSpec strided_3x3_early = make_spec(1, 128, 56, 56, 128, 3, 3, 2, {1, 1, 1, 1});
+  EXPECT_EQ(build_conv2d(strided_3x3_early, avx512).schedule, "avx512 rows tile 2x14");
+  const Conv2dSpec strided_3x3_late = make_spec(1, 512, 14, 14, 512, 3, 3, 2, {1, 1, 1, 1});
+  EXPECT_EQ(build_conv2d(strided_3x3_late, avx512).schedule, "avx512 image tile 2x7");
 }
 
 // The schedules for `spec` on AVX-512 and AVX2 both contain `part`.
