@@ -6,8 +6,11 @@
 //
 // Counters: GFLOP/s of the real convolution (2 flops per multiply-add, padding not counted);
 // GFLOP/cpu_s, the same work per CPU-second of all threads (per-core efficiency, robust to
-// other processes sharing the cores); compile_s / compile_cpu_s, wall and CPU time of the JIT
-// compilation of that kernel. The label names the schedule and register tile picked. Kernels use
+// other processes sharing the cores); peak_pct and core_peak_pct, those two as a percentage of
+// the machine's FMA peak on the threads used and on one core (the microkernel and cache of
+// `kiln bench`, frontend/driver/machine_peak.h; the figure is printed first, --remeasure-peak
+// measures it again); compile_s / compile_cpu_s, wall and CPU time of the JIT compilation of
+// that kernel. The label names the schedule and register tile picked. Kernels use
 // the host target; set HL_JIT_TARGET (e.g. x86-64-linux-avx-avx2-fma-f16c-sse41) to benchmark
 // another schedule. "naive/" rows use a plain schedule (lanes vectorized, rows parallel, no
 // register tile) as a yardstick for the register-tiled one.
@@ -24,18 +27,23 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "backend/halide/codegen/codegen.h"
 #include "backend/halide/conv2d_kernel.h"
 #include "backend/halide/layout.h"
 #include "backend/halide/winograd_conv2d_kernel.h"
 #include "backend/halide/winograd_transforms.h"
+#include "frontend/driver/machine_peak.h"
 
 namespace {
 
@@ -140,6 +148,26 @@ void schedule_naive(kiln::halide::Conv2dPipeline& p) {
   p.conv.update().vectorize(p.v);
 }
 
+// The machine's FMA peak on the threads the kernels use (Halide's pool: HL_NUM_THREADS, else
+// one per CPU) and on one core; set in main before any benchmark runs.
+kiln::driver::MachinePeak g_peak;
+double g_core_peak_gflops = 0;
+
+int kernel_threads() {
+  if (const char* env = std::getenv("HL_NUM_THREADS"); env != nullptr && std::atoi(env) > 0)
+    return std::atoi(env);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// GFLOP/s and GFLOP per CPU-second as percentages of the peak on the threads used and on one
+// core.
+void add_peak_counters(benchmark::State& state, double gflops, double gflops_per_cpu_second) {
+  if (g_peak.all_threads_gflops > 0)
+    state.counters["peak_pct"] = 100.0 * gflops / g_peak.all_threads_gflops;
+  if (g_core_peak_gflops > 0)
+    state.counters["core_peak_pct"] = 100.0 * gflops_per_cpu_second / g_core_peak_gflops;
+}
+
 double process_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -181,13 +209,18 @@ void bench_conv(benchmark::State& state, const std::string& key, Conv2dSpec spec
     fixture->run();  // warm up the thread pool and caches
   }
   const double cpu_start = process_cpu_seconds();
+  const auto wall_start = std::chrono::steady_clock::now();
   for (auto _ : state) fixture->run();
+  const double wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   const double cpu_seconds = process_cpu_seconds() - cpu_start;
+  const double gflop = spec.flops() * 1e-9 * static_cast<double>(state.iterations());
   state.counters["GFLOP/s"] =
       benchmark::Counter(spec.flops() * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   // Work per CPU-second of all threads: per-core efficiency, and much less disturbed than wall
   // time when other processes share the cores (pool threads spinning while idle count too).
-  state.counters["GFLOP/cpu_s"] = spec.flops() * 1e-9 * state.iterations() / cpu_seconds;
+  state.counters["GFLOP/cpu_s"] = gflop / cpu_seconds;
+  add_peak_counters(state, gflop / wall_seconds, gflop / cpu_seconds);
   state.counters["compile_s"] = fixture->kernel->compile_seconds();
   state.counters["compile_cpu_s"] = fixture->compile_cpu_seconds;
   state.SetLabel(naive ? "naive" : fixture->kernel->schedule());
@@ -247,6 +280,10 @@ void bench_winograd(benchmark::State& state, const std::string& key, Conv2dSpec 
   state.counters["GFLOP/s"] = spec.flops() * 1e-9 * iterations / winograd_s;
   state.counters["direct_GFLOP/s"] = spec.flops() * 1e-9 * iterations / direct_s;
   state.counters["speedup"] = direct_s / winograd_s;
+  // Direct-equivalent, as GFLOP/s (no CPU time: the loop times two kernels).
+  if (g_peak.all_threads_gflops > 0)
+    state.counters["peak_pct"] =
+        100.0 * spec.flops() * 1e-9 * iterations / winograd_s / g_peak.all_threads_gflops;
   state.SetLabel(f->winograd->schedule() + " vs " + f->direct.kernel->schedule());
 }
 
@@ -285,13 +322,38 @@ void warm_up_jit() {
               process_cpu_seconds() - start);
 }
 
+// The peak on `threads` threads and on one core, cached as `kiln bench` caches it.
+void load_machine_peak(int threads, bool remeasure) {
+  const std::string cache = kiln::halide::default_cache_dir();
+  g_peak = kiln::driver::machine_peak(cache, threads, remeasure);
+  g_core_peak_gflops = threads == 1
+                           ? g_peak.single_thread_gflops
+                           : kiln::driver::machine_peak(cache, 1, remeasure).single_thread_gflops;
+  std::printf("machine peak: %.1f GFLOP/s on %d thread%s, %.1f on one core (%s, %s)\n",
+              g_peak.all_threads_gflops, threads, threads == 1 ? "" : "s", g_core_peak_gflops,
+              g_peak.isa.c_str(),
+              g_peak.from_cache ? ("cached in " + g_peak.cache_file).c_str() : "measured now");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  warm_up_jit();
-  register_all();
+  // Ours, not Google Benchmark's: taken out before it checks for unrecognized flags.
+  bool remeasure = false;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--remeasure-peak") == 0) {
+      remeasure = true;
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  load_machine_peak(kernel_threads(), remeasure);
+  warm_up_jit();
+  register_all();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

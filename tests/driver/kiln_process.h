@@ -22,6 +22,10 @@ struct KilnResult {
 KilnResult run_kiln(const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& env = {});
 
+// The same for any built program (a benchmark binary, say), given by path.
+KilnResult run_program(const std::string& program, const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env = {});
+
 std::string read_file(const std::string& path);
 
 // Number of non-overlapping occurrences of `needle` in `haystack`.
