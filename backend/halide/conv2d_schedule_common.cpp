@@ -218,14 +218,17 @@ RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaMode
     RegisterTile image = cheapest_tile(spec, block, isa, out_w, out_w, true, true);
     image.whole_image = channel_tile_tasks(spec, block, image.kvec) >= 8;
     if (spec.kh == 1 && spec.kw == 1) image.block_group = isa.pointwise_image_block_group;
-    // Their pointwise convs wait on memory for each block's weights. Prefetching them two
-    // blocks ahead, spread over the rows, measured on ResNet-50's 7x7 stage (3 alternating
-    // rounds, in both orders): 512->2048 +res and 2048->512 9-10% faster at two threads, 0-11%
-    // at one; 1x1/2 1024->2048 8-11%. Not for the 3x3s: 2-4% slower on 7x7 512->512.
-    // (Vertical padding renames the row loop, which the pass then would not find.)
-    image.prefetch_weights_ahead = spec.kh == 1 && spec.kw == 1 && spec.groups == 1 &&
-                                   spec.c % block == 0 && !spec.plain_input && spec.pad_top == 0 &&
-                                   spec.pad_bottom == 0;
+    // They wait on memory for each block's weights. Prefetching them two blocks ahead, spread
+    // over the rows, measured on ResNet-50's 7x7 stage (3 alternating rounds, in both orders):
+    // 512->2048 +res and 2048->512 9-10% faster at two threads, 0-11% at one; 1x1/2 1024->2048
+    // 8-11%. For windows only where the ISA asks (IsaModel::window_image_weights_ahead).
+    // (Vertical padding renames a pointwise conv's row loop, which the pass then would not
+    // find; a window's is found.)
+    const bool pointwise = spec.kh == 1 && spec.kw == 1;
+    const bool row_loop_found = !pointwise || (spec.pad_top == 0 && spec.pad_bottom == 0);
+    image.prefetch_weights_ahead = (pointwise || isa.window_image_weights_ahead) &&
+                                   spec.groups == 1 && spec.c % block == 0 && !spec.plain_input &&
+                                   row_loop_found;
     if (image.whole_image) return image;
   }
   // Row tasks: weights that do not fit make LLVM spill an accumulator every step instead

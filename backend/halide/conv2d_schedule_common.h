@@ -26,6 +26,9 @@ struct IsaModel {
   // Whole-image pointwise tasks: input-channel blocks each row accumulates before the next
   // row (RegisterTile::block_group).
   int pointwise_image_block_group = 1;
+  // Whole-image tasks of windowed convs (3x3) prefetch their weights ahead too, as pointwise
+  // ones always do (prefetch_weights_ahead.h).
+  bool window_image_weights_ahead = false;
 };
 
 struct RegisterTile {

@@ -257,7 +257,7 @@ TEST(Conv2dKernel, SchedulesPickMeasuredTiles) {
   const Conv2dSpec early = make_spec(1, 64, 56, 56, 64, 3, 3, 1, {1, 1, 1, 1});
   const Conv2dSpec stem = make_spec(1, 3, 224, 224, 64, 7, 7, 2, {3, 3, 3, 3});
   // 2x7, not 3x7: 16 tasks divide evenly over 2 and 4 threads, 11 do not.
-  EXPECT_EQ(build_conv2d(late, avx512).schedule, "avx512 image tile 2x7");
+  EXPECT_EQ(build_conv2d(late, avx512).schedule, "avx512 image tile 2x7 prefetch-weights");
   const Conv2dSpec late_expanding = make_spec(1, 512, 7, 7, 2048, 1, 1, 1, {0, 0, 0, 0});
   EXPECT_EQ(build_conv2d(late_expanding, avx512).schedule,
             "avx512 image tile 3x7 by 2 blocks prefetch-weights");  // 43 tasks
@@ -289,7 +289,8 @@ TEST(Conv2dKernel, SchedulesPickMeasuredTiles) {
   const Conv2dSpec strided_3x3_early = make_spec(1, 128, 56, 56, 128, 3, 3, 2, {1, 1, 1, 1});
   EXPECT_EQ(build_conv2d(strided_3x3_early, avx512).schedule, "avx512 rows tile 2x14");
   const Conv2dSpec strided_3x3_late = make_spec(1, 512, 14, 14, 512, 3, 3, 2, {1, 1, 1, 1});
-  EXPECT_EQ(build_conv2d(strided_3x3_late, avx512).schedule, "avx512 image tile 2x7");
+  EXPECT_EQ(build_conv2d(strided_3x3_late, avx512).schedule,
+            "avx512 image tile 2x7 prefetch-weights");
 }
 
 // The schedules for `spec` on AVX-512 and AVX2 both contain `part`.

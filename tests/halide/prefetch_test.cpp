@@ -130,12 +130,25 @@ TEST(PrefetchWeightsAhead, SpreadsTheLinesOfTheBlockAfterNextOverTheRows) {
   }
 }
 
-TEST(PrefetchWeightsAhead, OnlyWholeImagePointwiseTasks) {
+TEST(PrefetchWeightsAhead, OnlyWholeImageTasks) {
   EXPECT_EQ(count(stmt(pointwise(256, 56, 64, 1)), "prefetch\\(weights$,"), 0);  // rows
+}
+
+TEST(PrefetchWeightsAhead, WholeImageWindowsOnAvx512Only) {
+  // 7x7 3x3 512->512, padded: each of the three kx copies of a channel step loads 4 lines of
+  // each of its 2 weight streams, and each ky runs them again; the row loop is found despite
+  // the vertical padding, so every line is prefetched in one of the 7 rows.
   Conv2dSpec late_3x3 = pointwise(512, 7, 512, 1);
   late_3x3.kh = late_3x3.kw = 3;
   late_3x3.pad_top = late_3x3.pad_left = late_3x3.pad_bottom = late_3x3.pad_right = 1;
-  EXPECT_EQ(count(stmt(late_3x3), "prefetch\\("), 0);
+  const std::string s = stmt(late_3x3);
+  EXPECT_EQ(count(s, "prefetch\\(weights$,"), 24) << s;
+  for (int row = 0; row < 7; ++row) {
+    const std::string guard = "if \\(conv$\\.s1\\.y == " + std::to_string(row) + "\\)";
+    EXPECT_EQ(count(s, guard), row == 0 ? 6 : 3) << guard;
+  }
+  // AVX2's 3x3s ran no faster with them.
+  EXPECT_EQ(count(stmt(late_3x3, kAvx2), "prefetch\\("), 0);
 }
 
 TEST(PrefetchNextTileWeights, SpreadsTheNextTilesLinesOverTheBlocksOfEveryRow) {
