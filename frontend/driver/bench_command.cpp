@@ -101,6 +101,7 @@ BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) 
   // The microkernel before the model loads and after it is gone: loading (the OS assembling the
   // weights' 2 MiB pages) and the pool's idle threads would take cores from it.
   r.peak_now_before = measure_peak_now(threads);
+  r.conv_loop_before = measure_conv_loop_now(threads);
   BenchTimings t;
   {
     Model model(dir);
@@ -110,6 +111,9 @@ BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) 
     r.clock_ghz = measure_clock_ghz();
   }
   r.peak_now_after = measure_peak_now(threads);
+  r.conv_loop_after = measure_conv_loop_now(threads);
+  r.conv_loop =
+      conv_loop_rate(cache_dir(a.halide), threads, (r.conv_loop_before + r.conv_loop_after) / 2);
   r.threads = t.threads;
   r.run_ms = t.run_ms;
   r.latency = latency_stats(t.run_ms);

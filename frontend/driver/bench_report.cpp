@@ -16,6 +16,9 @@ using Json = nlohmann::ordered_json;
 constexpr double kBusy = 0.05;
 // A clock this much below the peak's is reported (the measurement itself varies by ~1%).
 constexpr double kClockTolerance = 0.03;
+// The conv-like loop within this share of its best counts as a quiet host: trials of the same
+// loop on a quiet host spread by a few percent.
+constexpr double kLoadedHost = 0.95;
 
 std::string join(const std::vector<std::string>& parts, const char* sep) {
   std::string s;
@@ -157,6 +160,22 @@ std::string describe_peak_now(const BenchReport& r) {
                     100 * ratio);
 }
 
+std::string describe_conv_loop(const BenchReport& r) {
+  const ConvLoopRate& c = r.conv_loop;
+  if (c.now_gflops <= 0) return "";
+  const double ratio = c.best_gflops > 0 ? c.now_gflops / c.best_gflops : 1;
+  std::string text = fmt::format(
+      "conv-like loop (a register tile with its loads) around the runs: {:.1f} GFLOP/s ({:.1f} "
+      "before, {:.1f} after), {:.0f}% of the microkernel, {:.0f}% of its best seen on this "
+      "machine ({:.1f})",
+      c.now_gflops, r.conv_loop_before, r.conv_loop_after,
+      percent(c.now_gflops, r.peak_now_gflops()), 100 * ratio, c.best_gflops);
+  if (ratio >= kLoadedHost) return text;
+  return text +
+         ": other work on the host is slowing loads (the FMA-only microkernel barely "
+         "shows it), so every kernel runs below what it does on a quiet host";
+}
+
 std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
                                  const ArtifactManifest& manifest, double peak_gflops,
                                  double peak_now_gflops) {
@@ -209,6 +228,7 @@ void print_summary(const BenchReport& r, std::FILE* out) {
   fmt::print(out, "machine peak: {}\n", describe_peak(r.peak));
   fmt::print(out, "{}\n", describe_clock(r.clock_ghz, r.peak));
   fmt::print(out, "{}\n", describe_peak_now(r));
+  if (const std::string loop = describe_conv_loop(r); !loop.empty()) fmt::print(out, "{}\n", loop);
 }
 
 void print_layer_table(const BenchReport& r, std::FILE* out) {
@@ -282,6 +302,13 @@ std::string bench_json(const BenchReport& r) {
             {"clock_ghz", r.clock_ghz},
             {"peak_now_gflops", r.peak_now_gflops()},
             {"peak_now_before_after", {r.peak_now_before, r.peak_now_after}},
+            {"conv_loop",
+             {{"gflops_now", r.conv_loop.now_gflops},
+              {"before_after", {r.conv_loop_before, r.conv_loop_after}},
+              {"best_gflops", r.conv_loop.best_gflops},
+              {"percent_of_best", percent(r.conv_loop.now_gflops, r.conv_loop.best_gflops)},
+              {"percent_of_peak_now", percent(r.conv_loop.now_gflops, r.peak_now_gflops())},
+              {"cache_file", r.conv_loop.cache_file}}},
             {"compile",
              {{"compiled", r.compile.compiled},
               {"kernels", r.compile.kernels},

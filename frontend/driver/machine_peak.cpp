@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -92,11 +93,74 @@ float fma_loop_scalar(int64_t iters) {
   return total;
 }
 
-struct Microkernel {
-  const char* isa;
-  float (*loop)(int64_t iters);
-  double flops_per_iter;  // accumulators * lanes * 2
-};
+// A conv kernel's inner loop as Kiln's AVX-512 schedule runs it: a 2x14 register tile (2 weight
+// vectors x 14 pixels, 28 accumulators), each step loading the two weight vectors and
+// broadcasting 14 input pixels from L1. The asm barrier keeps the loads in the loop. Mixed-sign
+// weights keep the sums small and normal.
+__attribute__((target("avx512f,fma"))) float conv_loop_avx512(int64_t iters) {
+  constexpr int kPx = 14, kSteps = 16;
+  alignas(64) float in[kPx * kSteps];
+  alignas(64) float w[kSteps * 2 * 16];
+  for (int i = 0; i < kPx * kSteps; ++i) in[i] = 1e-3f * static_cast<float>(i % 7 + 1);
+  for (int i = 0; i < kSteps * 2 * 16; ++i) w[i] = 1e-3f * static_cast<float>(i % 5 - 2);
+  __m512 acc0[kPx], acc1[kPx];
+  for (int p = 0; p < kPx; ++p) acc0[p] = acc1[p] = _mm512_setzero_ps();
+  const float* pin = in;
+  const float* pw = w;
+  for (int64_t it = 0; it < iters; ++it) {
+    asm volatile("" : "+r"(pin), "+r"(pw));
+    for (int c = 0; c < kSteps; ++c) {
+      const __m512 w0 = _mm512_load_ps(pw + c * 32), w1 = _mm512_load_ps(pw + c * 32 + 16);
+#pragma GCC unroll 14
+      for (int p = 0; p < kPx; ++p) {
+        const __m512 b = _mm512_set1_ps(pin[p * kSteps + c]);
+        acc0[p] = _mm512_fmadd_ps(w0, b, acc0[p]);
+        acc1[p] = _mm512_fmadd_ps(w1, b, acc1[p]);
+      }
+    }
+  }
+  __m512 sum = _mm512_setzero_ps();
+  for (int p = 0; p < kPx; ++p) sum = _mm512_add_ps(sum, _mm512_add_ps(acc0[p], acc1[p]));
+  float lanes[16];
+  _mm512_storeu_ps(lanes, sum);
+  float total = 0;
+  for (float x : lanes) total += x;
+  return total;
+}
+
+// The AVX2 schedule's tile: 2 weight vectors x 6 pixels, 12 of 16 ymm registers accumulating.
+__attribute__((target("avx2,fma"))) float conv_loop_avx2(int64_t iters) {
+  constexpr int kPx = 6, kSteps = 8;
+  alignas(32) float in[kPx * kSteps];
+  alignas(32) float w[kSteps * 2 * 8];
+  for (int i = 0; i < kPx * kSteps; ++i) in[i] = 1e-3f * static_cast<float>(i % 7 + 1);
+  for (int i = 0; i < kSteps * 2 * 8; ++i) w[i] = 1e-3f * static_cast<float>(i % 5 - 2);
+  __m256 acc0[kPx], acc1[kPx];
+  for (int p = 0; p < kPx; ++p) acc0[p] = acc1[p] = _mm256_setzero_ps();
+  const float* pin = in;
+  const float* pw = w;
+  for (int64_t it = 0; it < iters; ++it) {
+    asm volatile("" : "+r"(pin), "+r"(pw));
+    for (int c = 0; c < kSteps; ++c) {
+      const __m256 w0 = _mm256_load_ps(pw + c * 16), w1 = _mm256_load_ps(pw + c * 16 + 8);
+#pragma GCC unroll 6
+      for (int p = 0; p < kPx; ++p) {
+        const __m256 b = _mm256_broadcast_ss(pin + p * kSteps + c);
+        acc0[p] = _mm256_fmadd_ps(w0, b, acc0[p]);
+        acc1[p] = _mm256_fmadd_ps(w1, b, acc1[p]);
+      }
+    }
+  }
+  __m256 sum = _mm256_setzero_ps();
+  for (int p = 0; p < kPx; ++p) sum = _mm256_add_ps(sum, _mm256_add_ps(acc0[p], acc1[p]));
+  float lanes[8];
+  _mm256_storeu_ps(lanes, sum);
+  float total = 0;
+  for (float x : lanes) total += x;
+  return total;
+}
+
+using Microkernel = RateLoop;
 
 Microkernel host_microkernel() {
   __builtin_cpu_init();
@@ -105,6 +169,16 @@ Microkernel host_microkernel() {
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
     return {"avx2+fma", fma_loop_avx2, kAcc256 * 8 * 2.0};
   return {"scalar", fma_loop_scalar, 8 * 2.0};
+}
+
+// The conv-like loop for the host's widest FMA, or none (isa "scalar", no loop).
+RateLoop host_conv_loop() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma"))
+    return {"avx512f+fma", conv_loop_avx512, 16 * 28 * 16 * 2.0};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return {"avx2+fma", conv_loop_avx2, 8 * 12 * 8 * 2.0};
+  return {"scalar", nullptr, 0};
 }
 
 // Keeps every result observable so no call is optimised out.
@@ -269,7 +343,55 @@ void write_cached(const fs::path& path, const MachinePeak& p) {
   if (ec) fs::remove(tmp, ec);
 }
 
+fs::path conv_loop_cache_path(const std::string& cache_dir, const std::string& isa, int threads) {
+  return fs::path(cache_dir) / "machine-peak" /
+         (file_key(cpu_identity()) + "_" + file_key(isa) + "_t" + std::to_string(threads) +
+          "_conv_loop_v1.json");
+}
+
+double read_best(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return 0;
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() ? j.value("best_gflops", 0.0) : 0.0;
+}
+
+// As write_cached: a temporary name, then renamed.
+void write_best(const fs::path& path, double best) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp);
+    if (!out) return;
+    out << nlohmann::ordered_json{{"cpu", cpu_identity()}, {"best_gflops", best}}.dump(2) << "\n";
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) fs::remove(tmp, ec);
+}
+
 }  // namespace
+
+double measure_conv_loop_now(int threads, int trials) {
+  const RateLoop loop = host_conv_loop();
+  return loop.loop == nullptr ? 0 : measure_loop_now(loop, threads, trials);
+}
+
+ConvLoopRate conv_loop_rate(const std::string& cache_dir, int threads, double now_gflops) {
+  ConvLoopRate r;
+  r.now_gflops = now_gflops;
+  r.best_gflops = now_gflops;
+  if (cache_dir.empty() || now_gflops <= 0) return r;
+  const fs::path path = conv_loop_cache_path(cache_dir, host_conv_loop().isa, std::max(1, threads));
+  r.cache_file = path.string();
+  const double cached = read_best(path);
+  if (cached >= now_gflops) {
+    r.best_gflops = cached;
+  } else {
+    write_best(path, now_gflops);
+  }
+  return r;
+}
 
 // One dependent add per cycle: the chain's length over its time is the clock.
 // Register operands, not immediates: recent cores (Golden Cove) fold chains of
@@ -287,13 +409,25 @@ double measure_clock_ghz() {
   return best;
 }
 
-double measure_peak_now(int threads, int trials) {
-  const Microkernel k = host_microkernel();
-  static const int64_t iters = calibrate(k);
+double measure_loop_now(const RateLoop& loop, int threads, int trials) {
+  // Calibrated once per loop and process: a few short runs.
+  static std::mutex mutex;
+  static std::map<float (*)(int64_t), int64_t> calibrated;
+  int64_t iters = 0;
+  {
+    const std::lock_guard<std::mutex> lock(mutex);
+    auto it = calibrated.find(loop.loop);
+    if (it == calibrated.end()) it = calibrated.emplace(loop.loop, calibrate(loop)).first;
+    iters = it->second;
+  }
   double best = 0;
   for (int t = 0; t < std::max(1, trials); ++t)
-    best = std::max(best, parallel_trial(k, iters, std::max(1, threads)).gflops);
+    best = std::max(best, parallel_trial(loop, iters, std::max(1, threads)).gflops);
   return best;
+}
+
+double measure_peak_now(int threads, int trials) {
+  return measure_loop_now(host_microkernel(), threads, trials);
 }
 
 MachinePeak measure_machine_peak(int threads) {

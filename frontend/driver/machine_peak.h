@@ -5,6 +5,7 @@
 // second, so the result is cached per CPU model, ISA and thread count.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace kiln::driver {
@@ -31,6 +32,18 @@ struct MachinePeak {
 // Measures now. threads >= 1.
 MachinePeak measure_machine_peak(int threads);
 
+// A floating-point loop to time: loop(iters) runs `iters` iterations of flops_per_iter flops
+// each and returns a value that depends on all of them.
+struct RateLoop {
+  const char* isa;  // what it needs: "avx512f+fma", "avx2+fma" or "scalar"
+  float (*loop)(int64_t iters);
+  double flops_per_iter;
+};
+
+// The loop's best rate in GFLOP/s over `trials` trials of ~20 ms, `threads` copies at once
+// (released together; all their work over the wall time to the last one's end).
+double measure_loop_now(const RateLoop& loop, int threads, int trials = 5);
+
 // The clock one thread runs at now, in GHz (MachinePeak::ghz's measurement, ~50 ms). A shared or
 // virtual machine's clock moves with the host's load (3.6-3.9 GHz seen on the same VM in one
 // day), while the peak is cached once: `kiln bench` states both so a reader can tell.
@@ -41,6 +54,23 @@ double measure_clock_ghz();
 // bench` takes it around its runs: a host busy for the whole bench (other guests on the
 // physical cores) shows as a lower figure here while the cached peak stays as it was.
 double measure_peak_now(int threads, int trials = 5);
+
+// A conv kernel's inner loop (the register tile of Kiln's schedule for the host's ISA, weights
+// and input pixels loaded from L1): its rate on `threads` threads now, in GFLOP/s, or 0 without
+// a vector FMA. Other work on the host (another guest on a sibling hyperthread) slows loads far
+// more than FMAs: in such spells the FMA-only microkernel loses 2-3% while this loop and every
+// conv kernel lose 10-20%, so this is the figure that tells a slow host from slow kernels.
+double measure_conv_loop_now(int threads, int trials = 5);
+
+struct ConvLoopRate {
+  double now_gflops = 0;
+  double best_gflops = 0;  // the best this machine ran the loop at (cached), now included
+  std::string cache_file;  // empty when not cached
+};
+
+// Compares `now_gflops` (measure_conv_loop_now) with the best seen for this CPU, ISA and thread
+// count under cache_dir, and records it there when it is a new best.
+ConvLoopRate conv_loop_rate(const std::string& cache_dir, int threads, double now_gflops);
 
 // The cached figure for this CPU and thread count under cache_dir, measuring
 // (and caching) it when absent or when `remeasure` is set. An unwritable

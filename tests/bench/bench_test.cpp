@@ -6,6 +6,7 @@
 // cached).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -91,6 +92,53 @@ TEST_F(BenchTest, JsonHasLatencyPeakAndLayers) {
                    (around[0].get<double>() + around[1].get<double>()) / 2);
   // conv 2*16*32*32*27 + dense 2*10*4096 multiply-adds' worth of flops, at least.
   EXPECT_GE(j["model_flops"].get<double>(), 2.0 * 16 * 32 * 32 * 27 + 2.0 * 10 * 4096);
+}
+
+// A conv kernel's inner loop timed around the runs, against the best this machine ran it at:
+// the figure that tells a host slowed by other work from slow kernels.
+TEST_F(BenchTest, ConvLoopAroundTheRunsAgainstItsBest) {
+  const Json j = bench_json({"--runs", "2", "--warmup", "0", "--peak-gflops", "100"});
+  ASSERT_TRUE(j.contains("conv_loop")) << j.dump();
+  const Json& c = j["conv_loop"];
+  const double now = c["gflops_now"].get<double>();
+  if (now == 0) GTEST_SKIP() << "no vector FMA on this host";
+  const Json& around = c["before_after"];
+  ASSERT_EQ(around.size(), 2u);
+  EXPECT_DOUBLE_EQ(now, (around[0].get<double>() + around[1].get<double>()) / 2);
+  const double best = c["best_gflops"].get<double>();
+  EXPECT_GE(best, now);
+  EXPECT_NEAR(c["percent_of_best"].get<double>(), 100 * now / best, 1e-9);
+  // Kept beside the kernels, and never lowered by a slower run.
+  const std::string file = c["cache_file"].get<std::string>();
+  EXPECT_EQ(file.rfind(kCacheDir + "/machine-peak/", 0), 0u) << file;
+  const Json again = bench_json({"--runs", "2", "--warmup", "0", "--peak-gflops", "100"});
+  EXPECT_GE(again["conv_loop"]["best_gflops"].get<double>(), best);
+}
+
+// A best far above what the loop runs at now reads as a host slowed by other work.
+TEST_F(BenchTest, ConvLoopBelowItsBestIsExplained) {
+  ScratchDir cache;
+  KilnResult r = run_kiln({"bench", net_, "--cache-dir", cache.path(), "--runs", "2", "--warmup",
+                           "0", "--peak-gflops", "100", "--json", cache.file("a.json")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Json a = Json::parse(read_file(cache.file("a.json")), nullptr, false);
+  if (a["conv_loop"]["gflops_now"].get<double>() == 0) GTEST_SKIP() << "no vector FMA";
+  const std::string file = a["conv_loop"]["cache_file"].get<std::string>();
+  ASSERT_FALSE(file.empty());
+  {
+    std::ofstream out(file);
+    out << R"({"best_gflops": 1000000.0})"
+        << "\n";
+  }
+  r = run_kiln({"bench", net_, "--cache-dir", cache.path(), "--runs", "2", "--warmup", "0",
+                "--peak-gflops", "100"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::regex line(
+      "conv-like loop \\(a register tile with its loads\\) around the runs: [0-9.]+ GFLOP/s "
+      "\\([0-9.]+ before, [0-9.]+ after\\), [0-9]+% of the microkernel, 0% of its best seen on "
+      "this machine \\(1000000.0\\): other work on the host is slowing loads");
+  EXPECT_TRUE(std::regex_search(r.out, line)) << r.out;
+  EXPECT_NE(read_file(file).find("1000000"), std::string::npos);  // the best stays
 }
 
 TEST_F(BenchTest, LayerRowsCoverTheModel) {
