@@ -20,14 +20,16 @@ bool unroll_window_columns(const Conv2dSpec& spec, int block) {
 }
 
 // Whether a strided window's input broadcasts cost more than unit-stride ones
-// (IsaModel::strided_broadcast_cost). They do where the window skips input columns (a 1x1/2
+// (IsaModel::strided_broadcast_cost). They do where the window skips input columns (dilated, or
+// a 1x1/2
 // reads every other pixel's line, so each line fetched feeds fewer FMAs: 4x6 ran ~8% faster
 // than 2x14 on a 1x1/2 downsample) or where kx is a loop, whose padding select then tests
 // every broadcast (the 7x7/2 stem: 2x14 9-13% slower than 4x6 in ResNet-50, one and two
 // threads). A 3x3/2 with kx unrolled uses every column it loads, one select-free copy per
 // tap: on ResNet-50's 3x3/2 128->128 at 56x56, 2x14 ran 5-9% faster than 4x4.
 bool strided_broadcasts_cost_more(const Conv2dSpec& spec, int block) {
-  return spec.sw > 1 && (spec.kw < spec.sw || !unroll_window_columns(spec, block));
+  const bool skips_columns = spec.kw < spec.sw || spec.dw > 1;
+  return spec.sw > 1 && (skips_columns || !unroll_window_columns(spec, block));
 }
 
 // Fraction of computed outputs that are real when `extent` is covered by tiles of `factor`

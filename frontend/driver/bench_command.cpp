@@ -113,7 +113,8 @@ BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) 
   r.peak_now_after = measure_peak_now(threads);
   r.conv_loop_after = measure_conv_loop_now(threads);
   r.conv_loop =
-      conv_loop_rate(cache_dir(a.halide), threads, (r.conv_loop_before + r.conv_loop_after) / 2);
+      conv_loop_rate(cache_dir(a.halide), threads, (r.conv_loop_before + r.conv_loop_after) / 2,
+                     r.peak_now_gflops(), a.remeasure_peak);
   r.threads = t.threads;
   r.run_ms = t.run_ms;
   r.latency = latency_stats(t.run_ms);

@@ -69,11 +69,12 @@ std::string summary_html(const BenchReport& r) {
       "<code>{}</code><br>"
       "latency over {} runs ({} warm-up): <b>median {:.3f} ms</b>, min {:.3f} ms, p90 {:.3f} ms"
       "<br>{:.3f} GFLOP per run: {:.1f} GFLOP/s, {:.1f}% of peak<br>"
-      "peak: {}<br>{}<br>{}<br>{}</p>\n",
+      "peak: {}<br>{}<br>{}{}</p>\n",
       escape(r.model), r.batch, r.threads, escape(r.target), r.runs, r.warmup, r.latency.median,
       r.latency.min, r.latency.p90, r.model_flops * 1e-9, gflops, pct,
       escape(describe_peak(r.peak)), escape(describe_clock(r.clock_ghz, r.peak)),
-      escape(describe_peak_now(r)), escape(describe_conv_loop(r)));
+      escape(describe_peak_now(r)),
+      describe_conv_loop(r).empty() ? "" : "<br>" + escape(describe_conv_loop(r)));
 }
 
 // Time by op: one stacked bar, the quickest view of where time goes.

@@ -16,8 +16,8 @@ using Json = nlohmann::ordered_json;
 constexpr double kBusy = 0.05;
 // A clock this much below the peak's is reported (the measurement itself varies by ~1%).
 constexpr double kClockTolerance = 0.03;
-// The conv-like loop within this share of its best counts as a quiet host: trials of the same
-// loop on a quiet host spread by a few percent.
+// The conv-like loop's share of the microkernel within this fraction of its best counts as a
+// quiet host: on a quiet host the share varies by a few percent.
 constexpr double kLoadedHost = 0.95;
 
 std::string join(const std::vector<std::string>& parts, const char* sep) {
@@ -162,18 +162,15 @@ std::string describe_peak_now(const BenchReport& r) {
 
 std::string describe_conv_loop(const BenchReport& r) {
   const ConvLoopRate& c = r.conv_loop;
-  if (c.now_gflops <= 0) return "";
-  const double ratio = c.best_gflops > 0 ? c.now_gflops / c.best_gflops : 1;
+  if (c.now_gflops <= 0 || c.share <= 0) return "";
   std::string text = fmt::format(
       "conv-like loop (a register tile with its loads) around the runs: {:.1f} GFLOP/s ({:.1f} "
-      "before, {:.1f} after), {:.0f}% of the microkernel, {:.0f}% of its best seen on this "
-      "machine ({:.1f})",
-      c.now_gflops, r.conv_loop_before, r.conv_loop_after,
-      percent(c.now_gflops, r.peak_now_gflops()), 100 * ratio, c.best_gflops);
-  if (ratio >= kLoadedHost) return text;
+      "before, {:.1f} after), {:.0f}% of the microkernel (at best {:.0f}% on this machine)",
+      c.now_gflops, r.conv_loop_before, r.conv_loop_after, 100 * c.share, 100 * c.best_share);
+  if (c.share >= kLoadedHost * c.best_share) return text;
   return text +
-         ": other work on the host is slowing loads (the FMA-only microkernel barely "
-         "shows it), so every kernel runs below what it does on a quiet host";
+         ": other work on the host is slowing loads far more than FMAs, so every kernel "
+         "runs below what it does on a quiet host";
 }
 
 std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
@@ -305,9 +302,8 @@ std::string bench_json(const BenchReport& r) {
             {"conv_loop",
              {{"gflops_now", r.conv_loop.now_gflops},
               {"before_after", {r.conv_loop_before, r.conv_loop_after}},
-              {"best_gflops", r.conv_loop.best_gflops},
-              {"percent_of_best", percent(r.conv_loop.now_gflops, r.conv_loop.best_gflops)},
-              {"percent_of_peak_now", percent(r.conv_loop.now_gflops, r.peak_now_gflops())},
+              {"percent_of_peak_now", 100 * r.conv_loop.share},
+              {"best_percent_of_peak_now", 100 * r.conv_loop.best_share},
               {"cache_file", r.conv_loop.cache_file}}},
             {"compile",
              {{"compiled", r.compile.compiled},

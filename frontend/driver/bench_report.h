@@ -60,9 +60,10 @@ struct BenchReport {
   // (measure_peak_now); their mean is what the cores delivered meanwhile.
   double peak_now_before = 0, peak_now_after = 0;
   double peak_now_gflops() const { return (peak_now_before + peak_now_after) / 2; }
-  // A conv kernel's inner loop just before and after the runs (measure_conv_loop_now), and its
-  // best on this machine: below its best when other work on the host slows loads, which the
-  // FMA-only microkernel barely shows. now_gflops is the mean of the two; 0 without vector FMA.
+  // A conv kernel's inner loop just before and after the runs (measure_conv_loop_now) and its
+  // share of the microkernel, against the best share on this machine: lower when other work on
+  // the host slows loads, which the FMA-only microkernel barely shows. now_gflops is the mean of
+  // the two; 0 without vector FMA.
   double conv_loop_before = 0, conv_loop_after = 0;
   ConvLoopRate conv_loop;
   CompileSummary compile;
@@ -88,8 +89,8 @@ std::string describe_clock(double clock_ghz, const MachinePeak& p);
 // "microkernel around the runs: 405.1 GFLOP/s (412.0 before, 398.2 after), 90% of the peak: ...".
 std::string describe_peak_now(const BenchReport& r);
 
-// "conv-like loop ... around the runs: 212.3 GFLOP/s (...), 88% of the microkernel, 90% of its
-// best seen on this machine (235.1): ...", or "" when the host has no vector FMA.
+// "conv-like loop ... around the runs: 212.3 GFLOP/s (...), 88% of the microkernel (at best 97%
+// on this machine): ...", or "" when the host has no vector FMA.
 std::string describe_conv_loop(const BenchReport& r);
 
 // To `out`: stdout, or stderr when the JSON goes to stdout.

@@ -315,10 +315,14 @@ bool read_cached(const fs::path& path, MachinePeak& p) {
   std::ifstream in(path);
   if (!in) return false;
   nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("all_threads_gflops")) return false;
-  p.single_thread_gflops = j.value("single_thread_gflops", 0.0);
-  p.all_threads_gflops = j.value("all_threads_gflops", 0.0);
-  p.ghz = j.value("ghz", 0.0);
+  if (!j.is_object()) return false;
+  // A damaged file (a field of the wrong type) reads as absent: measured again, not an error.
+  auto number = [&](const char* key) {
+    return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+  };
+  p.single_thread_gflops = number("single_thread_gflops");
+  p.all_threads_gflops = number("all_threads_gflops");
+  p.ghz = number("ghz");
   return p.single_thread_gflops > 0 && p.all_threads_gflops > 0;
 }
 
@@ -346,28 +350,31 @@ void write_cached(const fs::path& path, const MachinePeak& p) {
 fs::path conv_loop_cache_path(const std::string& cache_dir, const std::string& isa, int threads) {
   return fs::path(cache_dir) / "machine-peak" /
          (file_key(cpu_identity()) + "_" + file_key(isa) + "_t" + std::to_string(threads) +
-          "_conv_loop_v1.json");
+          "_conv_loop_v2.json");
 }
 
-double read_best(const fs::path& path) {
+// 0 when absent or unreadable: a damaged file is not an error, just no history.
+double read_best_share(const fs::path& path) {
   std::ifstream in(path);
   if (!in) return 0;
   nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  return j.is_object() ? j.value("best_gflops", 0.0) : 0.0;
+  if (!j.is_object() || !j.contains("best_share") || !j["best_share"].is_number()) return 0;
+  return j["best_share"].get<double>();
 }
 
-// As write_cached: a temporary name, then renamed.
-void write_best(const fs::path& path, double best) {
+// As write_cached: written to a temporary name and renamed, unless another run recorded a
+// higher share meanwhile.
+void write_best_share(const fs::path& path, double share) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
   {
     std::ofstream out(tmp);
     if (!out) return;
-    out << nlohmann::ordered_json{{"cpu", cpu_identity()}, {"best_gflops", best}}.dump(2) << "\n";
+    out << nlohmann::ordered_json{{"cpu", cpu_identity()}, {"best_share", share}}.dump(2) << "\n";
   }
-  fs::rename(tmp, path, ec);
-  if (ec) fs::remove(tmp, ec);
+  if (read_best_share(path) < share) fs::rename(tmp, path, ec);
+  fs::remove(tmp, ec);
 }
 
 }  // namespace
@@ -377,18 +384,21 @@ double measure_conv_loop_now(int threads, int trials) {
   return loop.loop == nullptr ? 0 : measure_loop_now(loop, threads, trials);
 }
 
-ConvLoopRate conv_loop_rate(const std::string& cache_dir, int threads, double now_gflops) {
+ConvLoopRate conv_loop_rate(const std::string& cache_dir, int threads, double now_gflops,
+                            double microkernel_now_gflops, bool reset) {
   ConvLoopRate r;
   r.now_gflops = now_gflops;
-  r.best_gflops = now_gflops;
-  if (cache_dir.empty() || now_gflops <= 0) return r;
+  if (now_gflops <= 0 || microkernel_now_gflops <= 0) return r;
+  r.share = now_gflops / microkernel_now_gflops;
+  r.best_share = r.share;
+  if (cache_dir.empty()) return r;
   const fs::path path = conv_loop_cache_path(cache_dir, host_conv_loop().isa, std::max(1, threads));
   r.cache_file = path.string();
-  const double cached = read_best(path);
-  if (cached >= now_gflops) {
-    r.best_gflops = cached;
+  const double cached = reset ? 0 : read_best_share(path);
+  if (cached >= r.share) {
+    r.best_share = cached;
   } else {
-    write_best(path, now_gflops);
+    write_best_share(path, r.share);
   }
   return r;
 }

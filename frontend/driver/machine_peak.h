@@ -59,18 +59,22 @@ double measure_peak_now(int threads, int trials = 5);
 // and input pixels loaded from L1): its rate on `threads` threads now, in GFLOP/s, or 0 without
 // a vector FMA. Other work on the host (another guest on a sibling hyperthread) slows loads far
 // more than FMAs: in such spells the FMA-only microkernel loses 2-3% while this loop and every
-// conv kernel lose 10-20%, so this is the figure that tells a slow host from slow kernels.
+// conv kernel lose 10-20%. Its share of the microkernel's rate taken at the same time is
+// therefore what tells a slow host from slow kernels; the clock moves both alike.
 double measure_conv_loop_now(int threads, int trials = 5);
 
 struct ConvLoopRate {
   double now_gflops = 0;
-  double best_gflops = 0;  // the best this machine ran the loop at (cached), now included
+  double share = 0;        // now_gflops over the microkernel's rate at the same time
+  double best_share = 0;   // the highest share seen on this machine (cached), this one included
   std::string cache_file;  // empty when not cached
 };
 
-// Compares `now_gflops` (measure_conv_loop_now) with the best seen for this CPU, ISA and thread
-// count under cache_dir, and records it there when it is a new best.
-ConvLoopRate conv_loop_rate(const std::string& cache_dir, int threads, double now_gflops);
+// The loop's share of the microkernel now, against the best share recorded for this CPU, ISA
+// and thread count under cache_dir (recorded there when this one is higher; `reset` forgets the
+// old best, as --remeasure-peak does the peak). 0s without a vector FMA.
+ConvLoopRate conv_loop_rate(const std::string& cache_dir, int threads, double now_gflops,
+                            double microkernel_now_gflops, bool reset);
 
 // The cached figure for this CPU and thread count under cache_dir, measuring
 // (and caching) it when absent or when `remeasure` is set. An unwritable

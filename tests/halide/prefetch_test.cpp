@@ -137,7 +137,8 @@ TEST(PrefetchWeightsAhead, OnlyWholeImageTasks) {
 TEST(PrefetchWeightsAhead, WholeImageWindowsOnAvx512Only) {
   // 7x7 3x3 512->512, padded: each of the three kx copies of a channel step loads 4 lines of
   // each of its 2 weight streams, and each ky runs them again; the row loop is found despite
-  // the vertical padding, so every line is prefetched in one of the 7 rows.
+  // the vertical padding. Each line's turn is one of the 7 rows (so the lines whose turn falls
+  // on a padded row's missing ky go unprefetched: ~1 in 8).
   Conv2dSpec late_3x3 = pointwise(512, 7, 512, 1);
   late_3x3.kh = late_3x3.kw = 3;
   late_3x3.pad_top = late_3x3.pad_left = late_3x3.pad_bottom = late_3x3.pad_right = 1;
