@@ -18,9 +18,23 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("LrnSpec: " + what);
 }
 
-// x / scale^beta. The exponent is a compile-time constant: AlexNet and GoogLeNet use 0.75,
-// which two vector square roots give exactly where pow() would be a polynomial per lane.
-Expr divide_by_power(Expr x, Expr scale, float beta) {
+// 1 / sqrt(s) for s > 0 to about a float's precision: the hardware estimate (rsqrt, 12-14 bits)
+// and one Newton step, which doubles the bits. A few multiplies, where a vector square root or
+// division occupies its unit for 10-20 cycles.
+Expr inverse_sqrt(Expr s) {
+  Expr y = Halide::fast_inverse_sqrt(s);
+  return y * (1.5f - 0.5f * s * y * y);
+}
+
+// x / scale^beta. The exponent is a compile-time constant: AlexNet and GoogLeNet use 0.75.
+// With scale >= bias > 0 (AlexNet's bias 2, GoogLeNet's 1), scale^-0.75 = r * r * rsqrt(r) for
+// r = rsqrt(scale): two estimates and a few FMAs. Two square roots and a division, exact, where
+// the scale could reach zero; pow() would be a polynomial per lane.
+Expr divide_by_power(Expr x, Expr scale, float beta, bool scale_positive) {
+  if (beta == 0.75f && scale_positive) {
+    Expr r = inverse_sqrt(scale);
+    return x * (r * r * inverse_sqrt(r));
+  }
   if (beta == 0.75f) {
     Expr root = Halide::sqrt(scale);
     return x / (root * Halide::sqrt(root));
@@ -90,7 +104,8 @@ LrnPipeline define_lrn(const LrnSpec& s, int block) {
   std::vector<Expr> window;
   for (int j = -below; j <= above; ++j) window.push_back(p.squares(cb * V + v + j, x, y, n));
   Expr scale = s.bias + (s.alpha / float(s.size)) * tree_sum(window);
-  Expr normalised = divide_by_power(p.input(v, x, y, cb, n), scale, s.beta);
+  const bool scale_positive = s.bias > 0 && s.alpha >= 0;  // a sum of squares is >= 0
+  Expr normalised = divide_by_power(p.input(v, x, y, cb, n), scale, s.beta, scale_positive);
   p.output(v, x, y, cb, n) = Halide::select(cb * V + v < s.c, normalised, 0.0f);
   constrain_dense(p.output.output_buffer(), {V, s.w, s.h, blocks, s.n});
   return p;

@@ -1,7 +1,7 @@
 // JIT-compiles LRN kernels whose window crosses channel blocks (C not a multiple of V, even
-// and odd sizes, the sqrt path for beta 0.75 and the pow path) and compares them with a naive
-// NCHW loop, for the host target and AVX2. Input pad lanes are poisoned with NaN: the kernel
-// must not let them reach real channels, and must write zero output pad lanes.
+// and odd sizes, the reciprocal-square-root and exact paths for beta 0.75, and the pow path) and
+// compares them with a naive NCHW loop, for the host target and AVX2. Input pad lanes are poisoned
+// with NaN: the kernel must not let them reach real channels, and must write zero output pad lanes.
 #include "backend/halide/lrn_kernel.h"
 
 #include <gtest/gtest.h>
@@ -90,6 +90,16 @@ TEST(LrnKernel, Size5AcrossBlocksBatch2Host) {
 // AlexNet's channel count with V = 8: twelve blocks, every boundary crossed.
 TEST(LrnKernel, Size5AlexNetChannelsAvx2) {
   expect_matches_naive(spec(1, 96, 2, 3, 5, 0.75f), Halide::Target(kAvx2Target));
+}
+
+// Without a positive bias the scale could be zero: beta 0.75 then takes the exact square roots,
+// not the reciprocal-square-root estimates (which the cases above take, AlexNet's and
+// GoogLeNet's bias being positive).
+TEST(LrnKernel, ZeroBiasTakesTheExactRoots) {
+  LrnSpec s = spec(1, 20, 2, 3, 5, 0.75f);
+  s.bias = 0.0f;
+  expect_matches_naive(s, Halide::get_jit_target_from_environment());
+  expect_matches_naive(s, Halide::Target(kAvx2Target));
 }
 
 // An even size reaches one channel further up than down; beta 0.6 takes the pow path.
