@@ -100,6 +100,8 @@ class ThreadPool {
   std::atomic<void*> user_context_{nullptr};
   std::atomic<uint8_t*> closure_{nullptr};
   std::atomic<int> min_{0};
+  // Tasks of the current loop not yet counted off; each thread counts its own off at once when
+  // it finds no task left to claim.
   alignas(64) std::atomic<int> remaining_{0};
   std::atomic<int> result_{0};
   alignas(64) std::atomic<uint32_t> generation_{0};
