@@ -64,6 +64,7 @@ std::map<std::string, std::string> op_colours(const std::vector<LayerRow>& rows)
 std::string summary_html(const BenchReport& r) {
   double gflops = r.latency.median > 0 ? r.model_flops / r.latency.median * 1e-6 : 0;
   double pct = r.peak.all_threads_gflops > 0 ? 100 * gflops / r.peak.all_threads_gflops : 0;
+  const std::string conv_loop = describe_conv_loop(r);
   return fmt::format(
       "<h1>kiln bench: {}</h1>\n<p class='summary'>batch {}, {} thread(s), target "
       "<code>{}</code><br>"
@@ -73,8 +74,7 @@ std::string summary_html(const BenchReport& r) {
       escape(r.model), r.batch, r.threads, escape(r.target), r.runs, r.warmup, r.latency.median,
       r.latency.min, r.latency.p90, r.model_flops * 1e-9, gflops, pct,
       escape(describe_peak(r.peak)), escape(describe_clock(r.clock_ghz, r.peak)),
-      escape(describe_peak_now(r)),
-      describe_conv_loop(r).empty() ? "" : "<br>" + escape(describe_conv_loop(r)));
+      escape(describe_peak_now(r)), conv_loop.empty() ? "" : "<br>" + escape(conv_loop));
 }
 
 // Time by op: one stacked bar, the quickest view of where time goes.

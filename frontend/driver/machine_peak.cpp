@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -48,6 +49,23 @@ double seconds_since(Clock::time_point start) {
 constexpr int kAcc512 = 24;
 constexpr int kAcc256 = 12;
 
+// The sum of a vector's lanes: each loop's result, so that no lane's work can be optimised out.
+__attribute__((target("avx512f"))) float sum_lanes(__m512 v) {
+  float lanes[16];
+  _mm512_storeu_ps(lanes, v);
+  float total = 0;
+  for (float x : lanes) total += x;
+  return total;
+}
+
+__attribute__((target("avx2"))) float sum_lanes(__m256 v) {
+  float lanes[8];
+  _mm256_storeu_ps(lanes, v);
+  float total = 0;
+  for (float x : lanes) total += x;
+  return total;
+}
+
 // acc = acc * a + b converges to b / (1 - a) = 1: values stay normal, so no
 // denormal slow path, and the compiler cannot fold the chain away.
 __attribute__((target("avx512f,fma"))) float fma_loop_avx512(int64_t iters) {
@@ -60,11 +78,7 @@ __attribute__((target("avx512f,fma"))) float fma_loop_avx512(int64_t iters) {
   }
   __m512 sum = acc[0];
   for (int i = 1; i < kAcc512; ++i) sum = _mm512_add_ps(sum, acc[i]);
-  float lanes[16];
-  _mm512_storeu_ps(lanes, sum);
-  float total = 0;
-  for (float x : lanes) total += x;
-  return total;
+  return sum_lanes(sum);
 }
 
 __attribute__((target("avx2,fma"))) float fma_loop_avx2(int64_t iters) {
@@ -75,13 +89,9 @@ __attribute__((target("avx2,fma"))) float fma_loop_avx2(int64_t iters) {
 #pragma GCC unroll 16
     for (int i = 0; i < kAcc256; ++i) acc[i] = _mm256_fmadd_ps(acc[i], a, b);
   }
-  float lanes[8];
   __m256 sum = acc[0];
   for (int i = 1; i < kAcc256; ++i) sum = _mm256_add_ps(sum, acc[i]);
-  _mm256_storeu_ps(lanes, sum);
-  float total = 0;
-  for (float x : lanes) total += x;
-  return total;
+  return sum_lanes(sum);
 }
 
 float fma_loop_scalar(int64_t iters) {
@@ -121,11 +131,7 @@ __attribute__((target("avx512f,fma"))) float conv_loop_avx512(int64_t iters) {
   }
   __m512 sum = _mm512_setzero_ps();
   for (int p = 0; p < kPx; ++p) sum = _mm512_add_ps(sum, _mm512_add_ps(acc0[p], acc1[p]));
-  float lanes[16];
-  _mm512_storeu_ps(lanes, sum);
-  float total = 0;
-  for (float x : lanes) total += x;
-  return total;
+  return sum_lanes(sum);
 }
 
 // The AVX2 schedule's tile: 2 weight vectors x 6 pixels, 12 of 16 ymm registers accumulating.
@@ -153,32 +159,28 @@ __attribute__((target("avx2,fma"))) float conv_loop_avx2(int64_t iters) {
   }
   __m256 sum = _mm256_setzero_ps();
   for (int p = 0; p < kPx; ++p) sum = _mm256_add_ps(sum, _mm256_add_ps(acc0[p], acc1[p]));
-  float lanes[8];
-  _mm256_storeu_ps(lanes, sum);
-  float total = 0;
-  for (float x : lanes) total += x;
-  return total;
+  return sum_lanes(sum);
 }
 
-using Microkernel = RateLoop;
+// The host's widest FMA and its two loops: the peak's FMA-only microkernel and the conv-like
+// loop (none without a vector FMA). Chosen once.
+struct HostLoops {
+  RateLoop microkernel;
+  RateLoop conv_loop;
+};
 
-Microkernel host_microkernel() {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma"))
-    return {"avx512f+fma", fma_loop_avx512, kAcc512 * 16 * 2.0};
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return {"avx2+fma", fma_loop_avx2, kAcc256 * 8 * 2.0};
-  return {"scalar", fma_loop_scalar, 8 * 2.0};
-}
-
-// The conv-like loop for the host's widest FMA, or none (isa "scalar", no loop).
-RateLoop host_conv_loop() {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma"))
-    return {"avx512f+fma", conv_loop_avx512, 16 * 28 * 16 * 2.0};
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return {"avx2+fma", conv_loop_avx2, 8 * 12 * 8 * 2.0};
-  return {"scalar", nullptr, 0};
+const HostLoops& host_loops() {
+  static const HostLoops loops = [] {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma"))
+      return HostLoops{{"avx512f+fma", fma_loop_avx512, kAcc512 * 16 * 2.0},
+                       {"avx512f+fma", conv_loop_avx512, 16 * 28 * 16 * 2.0}};
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+      return HostLoops{{"avx2+fma", fma_loop_avx2, kAcc256 * 8 * 2.0},
+                       {"avx2+fma", conv_loop_avx2, 8 * 12 * 8 * 2.0}};
+    return HostLoops{{"scalar", fma_loop_scalar, 8 * 2.0}, {"scalar", nullptr, 0}};
+  }();
+  return loops;
 }
 
 // Keeps every result observable so no call is optimised out.
@@ -191,7 +193,7 @@ double thread_cpu_seconds() {
 }
 
 // Iterations for one trial of about kTrialSeconds on one thread.
-int64_t calibrate(const Microkernel& k) {
+int64_t calibrate(const RateLoop& k) {
   int64_t iters = 1024;
   for (;;) {
     double start = thread_cpu_seconds();
@@ -213,7 +215,7 @@ struct Trial {
 
 // `threads` threads each running the loop, released together; the rate is
 // all their work over the wall time from release to the last one's end.
-Trial parallel_trial(const Microkernel& k, int64_t iters, int threads) {
+Trial parallel_trial(const RateLoop& k, int64_t iters, int threads) {
   std::atomic<int> ready{0};
   std::atomic<bool> go{false};
   Clock::time_point release;
@@ -256,7 +258,7 @@ struct Rate {
 // were clean. With none clean, the best rate per CPU second instead, marked
 // contended: it discounts the time other processes held the cores, but
 // cannot tell whether the threads really ran at the same time.
-Rate best_rate(const Microkernel& k, int64_t iters, int threads) {
+Rate best_rate(const RateLoop& k, int64_t iters, int threads) {
   Rate best_clean, best_cpu;
   int clean = 0;
   Clock::time_point start = Clock::now();
@@ -305,82 +307,80 @@ std::string file_key(const std::string& text) {
   return key;
 }
 
-fs::path cache_path(const std::string& cache_dir, const MachinePeak& p) {
+// <cache_dir>/machine-peak/<cpu>_<isa>_t<threads>_<kind>.json
+fs::path cache_path(const std::string& cache_dir, const std::string& isa, int threads,
+                    const std::string& kind) {
   return fs::path(cache_dir) / "machine-peak" /
-         (file_key(p.cpu) + "_" + file_key(p.isa) + "_t" + std::to_string(p.threads) + "_v" +
-          std::to_string(kPeakVersion) + ".json");
+         (file_key(cpu_identity()) + "_" + file_key(isa) + "_t" + std::to_string(threads) + "_" +
+          kind + ".json");
+}
+
+// The file's JSON object, or an empty object when it is absent or unreadable.
+nlohmann::json read_json_object(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return nlohmann::json::object();
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
+// A damaged file (a field missing or of the wrong type) reads as 0: no record, not an error.
+double number_field(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+
+// Written to a temporary name and renamed, so that two benchmarks starting at once never read a
+// half-written file; not renamed when `still_wanted`, asked just before, says another run has
+// written something better meanwhile.
+void write_json_atomically(
+    const fs::path& path, const nlohmann::ordered_json& j,
+    const std::function<bool()>& still_wanted = [] { return true; }) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp);
+    if (!out) return;
+    out << j.dump(2) << "\n";
+  }
+  if (still_wanted()) fs::rename(tmp, path, ec);
+  fs::remove(tmp, ec);  // left only when not renamed
+}
+
+fs::path peak_cache_path(const std::string& cache_dir, const MachinePeak& p) {
+  return cache_path(cache_dir, p.isa, p.threads, "v" + std::to_string(kPeakVersion));
 }
 
 bool read_cached(const fs::path& path, MachinePeak& p) {
-  std::ifstream in(path);
-  if (!in) return false;
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return false;
-  // A damaged file (a field of the wrong type) reads as absent: measured again, not an error.
-  auto number = [&](const char* key) {
-    return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
-  };
-  p.single_thread_gflops = number("single_thread_gflops");
-  p.all_threads_gflops = number("all_threads_gflops");
-  p.ghz = number("ghz");
+  const nlohmann::json j = read_json_object(path);
+  p.single_thread_gflops = number_field(j, "single_thread_gflops");
+  p.all_threads_gflops = number_field(j, "all_threads_gflops");
+  p.ghz = number_field(j, "ghz");
   return p.single_thread_gflops > 0 && p.all_threads_gflops > 0;
 }
 
-// Written to a temporary name and renamed, so that two benchmarks starting
-// at once never read a half-written file.
 void write_cached(const fs::path& path, const MachinePeak& p) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp);
-    if (!out) return;
-    nlohmann::ordered_json j = {{"cpu", p.cpu},
-                                {"isa", p.isa},
-                                {"threads", p.threads},
-                                {"single_thread_gflops", p.single_thread_gflops},
-                                {"all_threads_gflops", p.all_threads_gflops},
-                                {"ghz", p.ghz}};
-    out << j.dump(2) << "\n";
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) fs::remove(tmp, ec);
+  write_json_atomically(path, {{"cpu", p.cpu},
+                               {"isa", p.isa},
+                               {"threads", p.threads},
+                               {"single_thread_gflops", p.single_thread_gflops},
+                               {"all_threads_gflops", p.all_threads_gflops},
+                               {"ghz", p.ghz}});
 }
 
-fs::path conv_loop_cache_path(const std::string& cache_dir, const std::string& isa, int threads) {
-  return fs::path(cache_dir) / "machine-peak" /
-         (file_key(cpu_identity()) + "_" + file_key(isa) + "_t" + std::to_string(threads) +
-          "_conv_loop_v2.json");
-}
-
-// 0 when absent or unreadable: a damaged file is not an error, just no history.
 double read_best_share(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) return 0;
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("best_share") || !j["best_share"].is_number()) return 0;
-  return j["best_share"].get<double>();
+  return number_field(read_json_object(path), "best_share");
 }
 
-// As write_cached: written to a temporary name and renamed, unless another run recorded a
-// higher share meanwhile.
+// Unless another run recorded a higher share meanwhile.
 void write_best_share(const fs::path& path, double share) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp);
-    if (!out) return;
-    out << nlohmann::ordered_json{{"cpu", cpu_identity()}, {"best_share", share}}.dump(2) << "\n";
-  }
-  if (read_best_share(path) < share) fs::rename(tmp, path, ec);
-  fs::remove(tmp, ec);
+  write_json_atomically(path, {{"cpu", cpu_identity()}, {"best_share", share}},
+                        [&] { return read_best_share(path) < share; });
 }
 
 }  // namespace
 
 double measure_conv_loop_now(int threads, int trials) {
-  const RateLoop loop = host_conv_loop();
+  const RateLoop loop = host_loops().conv_loop;
   return loop.loop == nullptr ? 0 : measure_loop_now(loop, threads, trials);
 }
 
@@ -392,7 +392,8 @@ ConvLoopRate conv_loop_rate(const std::string& cache_dir, int threads, double no
   r.share = now_gflops / microkernel_now_gflops;
   r.best_share = r.share;
   if (cache_dir.empty()) return r;
-  const fs::path path = conv_loop_cache_path(cache_dir, host_conv_loop().isa, std::max(1, threads));
+  const fs::path path =
+      cache_path(cache_dir, host_loops().conv_loop.isa, std::max(1, threads), "conv_loop_v2");
   r.cache_file = path.string();
   const double cached = reset ? 0 : read_best_share(path);
   if (cached >= r.share) {
@@ -437,11 +438,11 @@ double measure_loop_now(const RateLoop& loop, int threads, int trials) {
 }
 
 double measure_peak_now(int threads, int trials) {
-  return measure_loop_now(host_microkernel(), threads, trials);
+  return measure_loop_now(host_loops().microkernel, threads, trials);
 }
 
 MachinePeak measure_machine_peak(int threads) {
-  Microkernel k = host_microkernel();
+  const RateLoop& k = host_loops().microkernel;
   MachinePeak p;
   p.cpu = cpu_identity();
   p.isa = k.isa;
@@ -459,10 +460,10 @@ MachinePeak measure_machine_peak(int threads) {
 MachinePeak machine_peak(const std::string& cache_dir, int threads, bool remeasure) {
   MachinePeak p;
   p.cpu = cpu_identity();
-  p.isa = host_microkernel().isa;
+  p.isa = host_loops().microkernel.isa;
   p.threads = std::max(1, threads);
   if (cache_dir.empty()) return measure_machine_peak(threads);
-  fs::path path = cache_path(cache_dir, p);
+  fs::path path = peak_cache_path(cache_dir, p);
   p.cache_file = path.string();
   if (!remeasure && read_cached(path, p)) {
     p.from_cache = true;
