@@ -55,8 +55,13 @@ struct Conv2dSpec {
   Activation activation = Activation::kNone;
   ActivationParams activation_params;  // only those `activation` uses (activation.h)
 
-  int out_h() const { return (h + pad_top + pad_bottom - dh * (kh - 1) - 1) / sh + 1; }
-  int out_w() const { return (w + pad_left + pad_right - dw * (kw - 1) - 1) / sw + 1; }
+  // 0 where the window does not fit the padded input (C++ division truncates toward zero, so a
+  // window up to stride - 1 too large would otherwise give 1).
+  int out_h() const { return window_outputs(h + pad_top + pad_bottom, dh * (kh - 1) + 1, sh); }
+  int out_w() const { return window_outputs(w + pad_left + pad_right, dw * (kw - 1) + 1, sw); }
+  static int window_outputs(int padded, int span, int stride) {
+    return padded < span ? 0 : (padded - span) / stride + 1;
+  }
   // Floating-point operations of the real (unpadded) convolution: 2 per multiply-add.
   double flops() const;
   // Unique, compact description usable as a cache key or function-name stem, e.g.

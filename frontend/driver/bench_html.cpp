@@ -148,8 +148,8 @@ std::string row_svg(const LayerRow& l, int y, double max_ms, const std::string& 
       "{:.1f} GFLOP/s, "
       "{:.1f}% of peak, {:.1f}% of kernel time, threads {:.1f}% idle at its end</title>\n",
       l.step, escape(l.description), escape(l.kernel), escape(join(l.layers)), escape(l.shapes),
-      escape(l.schedule.empty() ? "-" : l.schedule), l.median_ms, l.gflops, l.percent_of_peak,
-      l.share, l.wait_percent);
+      escape(l.schedule_shown()), l.median_ms, l.gflops, l.percent_of_peak, l.share,
+      l.wait_percent);
   svg += fmt::format("<text x='{}' y='{}' text-anchor='end' class='label'>{}</text>\n", kLabelEnd,
                      y + 13, escape(label));
   svg += fmt::format("<rect x='{}' y='{}' width='{:.1f}' height='{}' fill='{}'/>\n", kTimeX, y + 3,
@@ -202,7 +202,7 @@ std::string table_html(const std::vector<LayerRow>& rows) {
                         escape(l.shapes), fmt::format("{:.3f}", l.median_ms),
                         fmt::format("{:.1f}", l.gflops), fmt::format("{:.1f}", l.percent_of_peak),
                         fmt::format("{:.1f}%", l.share), fmt::format("{:.1f}%", l.wait_percent),
-                        escape(l.schedule.empty() ? "-" : l.schedule), escape(join(l.layers))});
+                        escape(l.schedule_shown()), escape(join(l.layers))});
   html += "</table>\n";
   html +=
       "<p>wait: the share of the threads' time idle at the end of the kernel's parallel loops "

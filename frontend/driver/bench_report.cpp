@@ -239,8 +239,8 @@ void print_layer_table(const BenchReport& r, std::FILE* out) {
     fmt::print(out,
                "{:>4}  {:<16} {:<60} {:<36} {:>9.4f} {:>8.1f} {:>5.1f}% {:>5.1f}%{}  {:<54}  {}\n",
                l.step, l.op, l.description, l.shapes, l.median_ms, l.gflops, l.percent_of_peak,
-               l.share, waits ? fmt::format(" {:>5.1f}%", l.wait_percent) : "",
-               l.schedule.empty() ? "-" : l.schedule, join(l.layers, "+"));
+               l.share, waits ? fmt::format(" {:>5.1f}%", l.wait_percent) : "", l.schedule_shown(),
+               join(l.layers, "+"));
     total += l.median_ms;
   }
   fmt::print(

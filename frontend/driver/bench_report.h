@@ -27,6 +27,9 @@ struct LayerRow {
   // Median over the runs: the share of the threads' time spent waiting at the end of the
   // step's parallel loops (uneven work), in percent; 0 with one thread.
   double wait_percent = 0;
+
+  // The schedule as the table shows it: "-" where the kernel recorded none.
+  std::string schedule_shown() const { return schedule.empty() ? "-" : schedule; }
 };
 
 // The calls of one kind of kernel together: convolutions by algorithm and window

@@ -347,6 +347,8 @@ TEST(Conv2dKernel, RejectsMissingOrUnexpectedBuffers) {
 TEST(Conv2dSpec, ValidateRejectsInconsistentShapes) {
   EXPECT_NO_THROW(validate(make_spec(1, 3, 5, 5, 8, 3, 3, 1, {1, 1, 1, 1})));
   EXPECT_THROW(validate(make_spec(1, 3, 2, 2, 8, 3, 3, 1, {0, 0, 0, 0})), std::invalid_argument);
+  // One row short of the window with stride 2: truncating division would have said 1 output.
+  EXPECT_THROW(validate(make_spec(1, 3, 2, 2, 8, 3, 3, 2, {0, 0, 0, 0})), std::invalid_argument);
   EXPECT_THROW(validate(grouped(make_spec(1, 6, 5, 5, 8, 3, 3, 1, {1, 1, 1, 1}), 4)),
                std::invalid_argument);
   EXPECT_THROW(validate(make_spec(1, 3, 5, 5, 8, 3, 3, 0, {1, 1, 1, 1})), std::invalid_argument);
