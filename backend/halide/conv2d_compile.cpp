@@ -58,14 +58,20 @@ void Conv2dKernel::run(const Conv2dArgs& args, Halide::Buffer<float>& output) {
                                         "Conv2dKernel::run"));
 }
 
+bool Conv2dPipeline::prefetch_residual() const {
+  return spec.has_residual && !tile_loop.empty();
+}
+
+bool Conv2dPipeline::wants_prefetch() const {
+  return prefetch_next_block || prefetch_residual() || prefetch_weights_ahead ||
+         next_tile_weight_elements > 0;
+}
+
 Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& target,
                              const std::string& function_name) {
   Halide::Pipeline pipeline(p.output);
-  const bool prefetch_residual = p.spec.has_residual && !p.tile_loop.empty();
   // Without the temporal replacement the prefetches would be non-temporal, slower than none.
-  if (!(p.prefetch_next_block || prefetch_residual || p.prefetch_weights_ahead ||
-        p.next_tile_weights > 0) ||
-      !can_link_temporal_prefetch(target)) {
+  if (!p.wants_prefetch() || !can_link_temporal_prefetch(target)) {
     return pipeline.compile_to_module(p.arguments(), function_name, target);
   }
   if (p.prefetch_next_block) {
@@ -73,17 +79,17 @@ Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& targ
     const int64_t block_stride = int64_t{p.spec.w} * p.spec.h * p.block;
     add_next_channel_block_prefetch(pipeline, p.input.name(), p.channel_loop, block_stride);
   }
-  if (prefetch_residual) add_tile_epilogue_prefetch(pipeline, p.residual.name(), p.tile_loop);
+  if (p.prefetch_residual()) add_tile_epilogue_prefetch(pipeline, p.residual.name(), p.tile_loop);
   if (p.prefetch_weights_ahead) {
     // In the packed weights (V, C, kw, kh, K/V) the next block of V input channels is V * V
     // elements on, at every tap.
     const int64_t block_elements = int64_t{p.block} * p.block;
     add_weights_ahead_prefetch(pipeline, p.weights.name(), p.channel_loop, 2 * block_elements,
-                               p.row_loop);
+                               p.image_row_loop);
   }
-  if (p.next_tile_weights > 0) {
+  if (p.next_tile_weight_elements > 0) {
     add_next_tile_weights_prefetch(pipeline, {p.weights.name(), p.task_row_loop, p.block_loop,
-                                              p.channel_loop, p.next_tile_weights});
+                                              p.channel_loop, p.next_tile_weight_elements});
   }
   Halide::Module module = pipeline.compile_to_module(p.arguments(), function_name, target);
   module.append(temporal_prefetch_code(target));

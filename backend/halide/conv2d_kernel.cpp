@@ -39,17 +39,10 @@ struct InputChannel {
   Expr in_group;     // channel index within the group: the weights' C/groups dimension
 };
 
-// True when every group starts on a block boundary and spans whole blocks, so the reduction
-// can walk (block, lane) directly: no division in the address arithmetic of the inner loop.
-bool block_aligned_groups(const Conv2dSpec& s, int block) {
-  const int cg = s.c / s.groups, kg = s.k / s.groups;
-  return cg % block == 0 && (s.groups == 1 || kg % block == 0);
-}
-
 InputChannel input_channel(const Conv2dPipeline& p) {
   const Conv2dSpec& s = p.spec;
   const int V = p.block, cg = s.c / s.groups, kg = s.k / s.groups;
-  if (block_aligned_groups(s, V)) {
+  if (reduction_walks_blocks(s, V)) {
     // With groups, an output block lies inside one group: the group is a per-block scalar.
     Expr first_block = s.groups == 1 ? Expr(0) : (p.kb / (kg / V)) * (cg / V);
     return {p.r.x, first_block + p.r.y, p.r.y * V + p.r.x};
@@ -112,8 +105,14 @@ Expr conv2d_epilogue(const Conv2dSpec& s, Expr value, Expr residual, Expr channe
   return value;
 }
 
+bool reduction_walks_blocks(const Conv2dSpec& s, int block) {
+  const int cg = s.c / s.groups, kg = s.k / s.groups;
+  const bool block_aligned_groups = cg % block == 0 && (s.groups == 1 || kg % block == 0);
+  return !s.plain_input && block_aligned_groups;
+}
+
 int reduction_channel_steps(const Conv2dSpec& s, int block) {
-  return !s.plain_input && block_aligned_groups(s, block) ? block : s.c / s.groups;
+  return reduction_walks_blocks(s, block) ? block : s.c / s.groups;
 }
 
 Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
@@ -121,7 +120,7 @@ Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
   Conv2dPipeline p;
   p.spec = s;
   p.block = block;
-  const int V = block, cg = s.c / s.groups, kb = ceil_div(s.k, V);
+  const int V = block, cg = s.c / s.groups, k_blocks = ceil_div(s.k, V);
   p.input = Halide::ImageParam(Halide::Float(32), s.plain_input ? 4 : 5, "input");
   p.weights = Halide::ImageParam(Halide::Float(32), 5, "weights");
   p.bias = Halide::ImageParam(Halide::Float(32), 1, "bias");
@@ -129,13 +128,13 @@ Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
   const auto out_extents = blocked_extents(s.n, s.k, s.out_h(), s.out_w(), V);
   constrain_dense(p.input, s.plain_input ? std::vector<int>{s.w, s.h, s.c, s.n}
                                          : blocked_extents(s.n, s.c, s.h, s.w, V));
-  constrain_dense(p.weights, {V, cg, s.kw, s.kh, kb});
-  if (s.has_bias) constrain_dense(p.bias, {kb * V});
+  constrain_dense(p.weights, {V, cg, s.kw, s.kh, k_blocks});
+  if (s.has_bias) constrain_dense(p.bias, {k_blocks * V});
   if (s.has_residual) constrain_dense(p.residual, out_extents);
 
   const int channel_steps = reduction_channel_steps(s, V);
   p.r = Halide::RDom({{0, channel_steps}, {0, cg / channel_steps}, {0, s.kw}, {0, s.kh}}, "r");
-  const Halide::Var &v = p.v, &x = p.x, &y = p.y, &k = p.kb, &n = p.n;
+  const Halide::Var &v = p.v, &x = p.x, &y = p.y, &kb = p.kb, &n = p.n;
   Func in = pad_columns(p);
   const InputChannel c = input_channel(p);
   Expr xin = x * s.sw + p.r.z * s.dw - s.pad_left;
@@ -148,12 +147,12 @@ Conv2dPipeline define_conv2d(const Conv2dSpec& s, int block) {
     p.r.where(yin >= 0 && yin < s.h);
     yin = Halide::clamp(yin, 0, s.h - 1);
   }
-  p.conv(v, x, y, k, n) = s.has_bias ? p.bias(k * V + v) : Expr(0.0f);
+  p.conv(v, x, y, kb, n) = s.has_bias ? p.bias(kb * V + v) : Expr(0.0f);
   Expr pixel = s.plain_input ? in(xin, yin, c.in_group, n) : in(c.lane, xin, yin, c.block, n);
-  p.conv(v, x, y, k, n) += pixel * p.weights(v, c.in_group, p.r.z, p.r.w, k);
+  p.conv(v, x, y, kb, n) += pixel * p.weights(v, c.in_group, p.r.z, p.r.w, kb);
 
-  p.output(v, x, y, k, n) =
-      conv2d_epilogue(s, p.conv(v, x, y, k, n), p.residual(v, x, y, k, n), k * V + v, V);
+  p.output(v, x, y, kb, n) =
+      conv2d_epilogue(s, p.conv(v, x, y, kb, n), p.residual(v, x, y, kb, n), kb * V + v, V);
   constrain_dense(p.output.output_buffer(), out_extents);
   return p;
 }

@@ -99,18 +99,25 @@ struct Conv2dPipeline {
   // Set by the row-task schedule: the lowered name of the loop over register tiles, at whose
   // top ahead-of-time modules prefetch the tile's residual lines (prefetch_tile_epilogue.h).
   std::string tile_loop;
-  // Set by the schedule when ahead-of-time modules should prefetch the weights two input
-  // blocks ahead, spread over the rows of the loop named `row_loop` (prefetch_weights_ahead.h).
+  // Set by the whole-image schedule when ahead-of-time modules should prefetch the weights two
+  // input blocks ahead, spread over the rows of the loop named `image_row_loop`
+  // (prefetch_weights_ahead.h).
   bool prefetch_weights_ahead = false;
-  std::string row_loop;
+  std::string image_row_loop;
   // Set by the row-task schedule when ahead-of-time modules should prefetch the next channel
   // tile's weights over a task's rows (prefetch_next_tile_weights.h): the elements of one
-  // tile's weights, and the lowered names of the task's row loop and input-block loop.
-  int64_t next_tile_weights = 0;
+  // tile's weights (0: no prefetch), and the lowered names of the task's row loop and
+  // input-block loop.
+  int64_t next_tile_weight_elements = 0;
   std::string task_row_loop, block_loop;
 
   // Inputs in AOT argument order: input, weights, [bias], [residual].
   std::vector<Halide::Argument> arguments() const;
+  // Whether ahead-of-time modules should prefetch the residual's lines at each tile's start
+  // (prefetch_tile_epilogue.h): wherever there is a residual and the schedule named tile_loop.
+  bool prefetch_residual() const;
+  // Whether any of the prefetch passes above applies.
+  bool wants_prefetch() const;
 };
 
 // The fused epilogue after the convolution sum (bias included): + residual when the spec has
@@ -123,8 +130,14 @@ Halide::Expr conv2d_epilogue(const Conv2dSpec& spec, Halide::Expr value, Halide:
 // Builds the algorithm for `spec` with channel block `block`; validates the spec.
 Conv2dPipeline define_conv2d(const Conv2dSpec& spec, int block);
 
+// Whether the reduction walks the blocked input by (lane, block), r.x and r.y of define_conv2d:
+// for a blocked input whose groups start on block boundaries and span whole blocks, so that
+// the inner loop's addresses need no division. Else r.x is a group's channels and r.y a unit
+// dimension.
+bool reduction_walks_blocks(const Conv2dSpec& spec, int block);
+
 // Trip count of the reduction's innermost (input channel) loop, r.x of define_conv2d: the
-// block's lanes where groups are block-aligned, else a group's channels (3 for an RGB stem).
+// block's lanes where the reduction walks blocks, else a group's channels (3 for an RGB stem).
 int reduction_channel_steps(const Conv2dSpec& spec, int block);
 
 // Hand-written schedules (conv2d_schedule_*.cpp). Each expects p.block to match the ISA
@@ -154,8 +167,10 @@ Halide::ParamMap bind_conv2d_args(const Conv2dSpec& spec, const Conv2dParams& pa
                                   const Conv2dArgs& args, const std::string& caller);
 
 // A JIT-compiled kernel. Compilation happens in the constructor (typically 0.3-1 s). The JIT
-// cannot link temporal_prefetch_code(), so a schedule's prefetch pass is left out here: results
-// are identical, input-heavy 1x1 kernels up to ~10% slower than their AOT build.
+// cannot link temporal_prefetch_code(), so the schedule's prefetch passes (Conv2dPipeline's
+// prefetch fields) are left out here: results are identical, but the kernels they speed up run
+// slower than their AOT build (each pass's header gives its gain; the next channel block's
+// alone is up to ~10% on input-heavy 1x1s).
 // run() may be called repeatedly but not concurrently on one object.
 class Conv2dKernel {
  public:
@@ -188,8 +203,8 @@ void compile_conv2d(const Conv2dSpec& spec, const Halide::Target& target,
 // Same, as a static library `<path_prefix>.a` (+ header), runtime included unless NoRuntime.
 void compile_conv2d_library(const Conv2dSpec& spec, const Halide::Target& target,
                             const std::string& function_name, const std::string& path_prefix);
-// A scheduled pipeline as a Halide::Module, with the schedule's prefetch pass and the code it
-// needs (the JIT kernel above compiles without them: see prefetch_next_channel_block.h).
+// A scheduled pipeline as a Halide::Module, with the schedule's prefetch passes and the code
+// they need (the JIT kernel above compiles without them: see temporal_prefetch.h).
 Halide::Module conv2d_module(const Conv2dPipeline& p, const Halide::Target& target,
                              const std::string& function_name);
 // The kernel as a Halide::Module, for callers that link many modules themselves.

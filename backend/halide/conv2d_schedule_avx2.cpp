@@ -6,10 +6,12 @@ namespace kiln::halide {
 
 // Why these numbers:
 //  - 8 float lanes per ymm, so channels are blocked by 8 (p.block == 8).
-//  - Only 16 ymm registers and no broadcast memory operand on VEX FMAs: a tile needs
+//  - Only 16 ymm registers and no broadcast memory operand on VEX FMAs: a row-task tile needs
 //    kvec*px accumulators + kvec weight vectors + 1 broadcast <= 16, so at most 12
 //    accumulators: 3 vectors x 4 pixels or 2 x 6, as in Halide's conv_layer app. 2 x 7
-//    (17 registers) measured 2x slower.
+//    (17 registers) measured 2x slower there. Whole-image tiles may leave the weights in
+//    memory instead (accumulators + 1 broadcast <= 16), and take 2 x 7 on 7x7 layers
+//    (pick_register_tile).
 //  - Two FMA ports with 4-5 cycle latency: at least 10 accumulators in flight (4 x 2 tiles
 //    measured ~10% slower than 2 x 6).
 //  - Loads are modelled at 1.5 per cycle, not 2: when a tile uses all 16 registers LLVM folds

@@ -50,9 +50,9 @@ struct RegisterTile {
 
 // Cheapest tile under a throughput model: cycles per reduction step are the larger of FMA and
 // load issue, divided by the useful (non-recomputed) FMAs of the tile. Late layers (at most 64
-// output pixels, >= 8 channel tiles) get a whole-image tile spanning the row: their weights
-// then stay in L1 across rows instead of being streamed from L2 per px pixels (+15% on
-// ResNet's 7x7x512 3x3 with AVX-512, 2x with AVX2).
+// output pixels, >= 8 tasks of a channel tile and image) get a whole-image tile spanning the
+// row: their weights then stay in L1 across rows instead of being streamed from L2 per px
+// pixels (+15% on ResNet's 7x7x512 3x3 with AVX-512, 2x with AVX2).
 RegisterTile pick_register_tile(const Conv2dSpec& spec, int block, const IsaModel& isa);
 
 // Applies the register-tiled direct-convolution schedule described above, parallel over

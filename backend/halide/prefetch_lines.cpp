@@ -1,7 +1,7 @@
 #include "backend/halide/prefetch_lines.h"
 
-#include <cstdint>
-#include <utility>
+#include <limits>
+#include <stdexcept>
 
 namespace kiln::halide {
 namespace {
@@ -39,19 +39,26 @@ class LoopFreeLoadIndices : public IRVisitor {
     }
     IRVisitor::visit(op);
   }
-  void add(Expr index) {
-    for (auto let = lets_.rbegin(); let != lets_.rend(); ++let) {
-      index = substitute(let->first, let->second, index);
-    }
-    indices.push_back(simplify(index));
-  }
+  void add(const Expr& index) { indices.push_back(simplify(substitute_lets(lets_, index))); }
 
   std::string buffer_;
   bool scalar_only_;
-  std::vector<std::pair<std::string, Expr>> lets_;
+  LetStack lets_;
 };
 
 }  // namespace
+
+Expr substitute_lets(const LetStack& lets, Expr e) {
+  for (auto let = lets.rbegin(); let != lets.rend(); ++let) {
+    e = substitute(let->first, let->second, e);
+  }
+  return e;
+}
+
+LoopInfo LoopInfo::of(const For* loop) {
+  const int64_t* extent = as_const_int(loop->extent);
+  return {loop->min, extent != nullptr ? *extent : 0};
+}
 
 std::vector<Expr> loop_free_load_indices(const Stmt& s, const std::string& buffer,
                                          bool scalar_only) {
@@ -61,7 +68,6 @@ std::vector<Expr> loop_free_load_indices(const Stmt& s, const std::string& buffe
 }
 
 std::vector<Expr> distinct_lines(const std::vector<Expr>& indices) {
-  constexpr int kFloatsPerLine = 16;
   std::vector<Expr> lines;
   for (const Expr& index : indices) {
     bool same_line = false;
@@ -75,17 +81,39 @@ std::vector<Expr> distinct_lines(const std::vector<Expr>& indices) {
   return lines;
 }
 
+std::vector<Expr> loop_body_lines(const For* loop, const std::string& buffer) {
+  return distinct_lines(loop_free_load_indices(loop->body, buffer, false));
+}
+
 Stmt prefetch_line(const std::string& buffer, const Expr& index) {
   return Evaluate::make(Call::make(Halide::Float(32), Call::prefetch,
                                    {Variable::make(Halide::Handle(), buffer), index, 1, 1},
                                    Call::Intrinsic));
 }
 
+std::vector<Stmt> prefetch_each(const std::string& buffer, const std::vector<Expr>& indices) {
+  std::vector<Stmt> prefetches;
+  for (const Expr& index : indices) prefetches.push_back(prefetch_line(buffer, index));
+  return prefetches;
+}
+
 Stmt prefetch_then(const std::string& buffer, const std::vector<Expr>& indices, Stmt then) {
-  std::vector<Stmt> block;
-  for (const Expr& index : indices) block.push_back(prefetch_line(buffer, index));
+  std::vector<Stmt> block = prefetch_each(buffer, indices);
   block.push_back(std::move(then));
   return Block::make(block);
+}
+
+Stmt prepend_to_body(const For* loop, std::vector<Stmt> front) {
+  front.push_back(loop->body);
+  return For::make(loop->name, loop->min, loop->extent, loop->for_type, loop->device_api,
+                   Block::make(front));
+}
+
+void require_offset32(const char* pass, const char* what, int64_t value) {
+  if (value <= 0 || value > std::numeric_limits<int32_t>::max()) {
+    throw std::invalid_argument(std::string(pass) + ": " + what + " " + std::to_string(value) +
+                                " is not a positive 32-bit offset");
+  }
 }
 
 }  // namespace kiln::halide

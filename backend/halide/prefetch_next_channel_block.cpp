@@ -1,8 +1,6 @@
 #include "backend/halide/prefetch_next_channel_block.h"
 
 #include <cstdint>
-#include <limits>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,11 +40,7 @@ class PrefetchNextChannelBlock : public IRMutator {
 
 void add_next_channel_block_prefetch(Halide::Pipeline& pipeline, const std::string& buffer,
                                      const std::string& channel_loop, int64_t block_stride) {
-  // Halide indexes these buffers with 32-bit offsets; a larger stride could not be added to one.
-  if (block_stride <= 0 || block_stride > std::numeric_limits<int32_t>::max()) {
-    throw std::invalid_argument("add_next_channel_block_prefetch: block stride " +
-                                std::to_string(block_stride) + " is not a positive 32-bit offset");
-  }
+  require_offset32("add_next_channel_block_prefetch", "block stride", block_stride);
   pipeline.add_custom_lowering_pass(
       new PrefetchNextChannelBlock(buffer, channel_loop, block_stride));
 }

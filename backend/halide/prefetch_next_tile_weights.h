@@ -35,6 +35,6 @@ struct NextTileWeights {
 // tiles) each run the block loop and so prefetch the row's lines again, from L1. The last
 // task's prefetches (and, where the channel tiles overlap at the end, the last but one's) point
 // past the weights; x86 prefetches never fault.
-void add_next_tile_weights_prefetch(Halide::Pipeline& pipeline, const NextTileWeights& spec);
+void add_next_tile_weights_prefetch(Halide::Pipeline& pipeline, const NextTileWeights& where);
 
 }  // namespace kiln::halide

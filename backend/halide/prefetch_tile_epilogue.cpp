@@ -24,11 +24,9 @@ class PrefetchTileEpilogue : public IRMutator {
     Stmt visited = IRMutator::visit(op);
     if (op->name != loop_) return visited;
     const For* loop = visited.as<For>();
-    const std::vector<Expr> lines =
-        distinct_lines(loop_free_load_indices(loop->body, buffer_, false));
+    const std::vector<Expr> lines = loop_body_lines(loop, buffer_);
     if (lines.empty()) return visited;
-    return For::make(loop->name, loop->min, loop->extent, loop->for_type, loop->device_api,
-                     prefetch_then(buffer_, lines, loop->body));
+    return prepend_to_body(loop, prefetch_each(buffer_, lines));
   }
 
   std::string buffer_, loop_;

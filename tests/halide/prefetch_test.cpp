@@ -157,7 +157,7 @@ TEST(PrefetchNextTileWeights, SpreadsTheNextTilesLinesOverTheBlocksOfEveryRow) {
   // 1024 floats, 2048 lines) over 14 rows x 64 blocks: 3 lines per block, at its top.
   const Conv2dPipeline p = build_conv2d(pointwise(1024, 14, 256, 1), kAvx512);
   ASSERT_EQ(p.schedule, "avx512 rows14 tile 2x14 prefetch prefetch-next-tile");
-  EXPECT_EQ(p.next_tile_weights, 2 * 16 * 1024);
+  EXPECT_EQ(p.next_tile_weight_elements, 2 * 16 * 1024);
   const std::string s = stmt(pointwise(1024, 14, 256, 1));
   EXPECT_EQ(count(s, "prefetch\\(weights$,"), 3) << s;
   EXPECT_EQ(count(s, "prefetch\\(weights$,[^\n]*min\\("), 3) << s;
@@ -184,9 +184,9 @@ TEST(PrefetchNextTileWeights, SpreadsTheNextTilesLinesOverTheBlocksOfEveryRow) {
 TEST(PrefetchNextTileWeights, AddsNoVectorSpills) {
   // In the channel step the prefetch made LLVM spill accumulators of the 2x14 tile.
   Conv2dPipeline with = build_conv2d(pointwise(1024, 14, 256, 1), kAvx512);
-  ASSERT_GT(with.next_tile_weights, 0);
+  ASSERT_GT(with.next_tile_weight_elements, 0);
   Conv2dPipeline without = build_conv2d(pointwise(1024, 14, 256, 1), kAvx512);
-  without.next_tile_weights = 0;
+  without.next_tile_weight_elements = 0;
   auto spills = [](const Conv2dPipeline& p) {
     const testing::ScratchDir dir("kiln-prefetch-test-");
     const std::string path = dir.file("kernel.s");
@@ -200,8 +200,10 @@ TEST(PrefetchNextTileWeights, AddsNoVectorSpills) {
 }
 
 TEST(PrefetchNextTileWeights, OnlyRowTasksOverEveryRow) {
-  EXPECT_EQ(build_conv2d(pointwise(256, 56, 64, 1), kAvx512).next_tile_weights, 0);   // rows2
-  EXPECT_EQ(build_conv2d(pointwise(2048, 7, 512, 1), kAvx512).next_tile_weights, 0);  // image
+  const Conv2dPipeline rows2 = build_conv2d(pointwise(256, 56, 64, 1), kAvx512);
+  const Conv2dPipeline image = build_conv2d(pointwise(2048, 7, 512, 1), kAvx512);
+  EXPECT_EQ(rows2.next_tile_weight_elements, 0);
+  EXPECT_EQ(image.next_tile_weight_elements, 0);
   EXPECT_EQ(count(stmt(pointwise(256, 56, 64, 1)), "prefetch\\(weights$,"), 0);
 }
 
