@@ -12,7 +12,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -60,6 +59,9 @@ class ThreadPool {
   // Calls fn(user_context, i, closure) for every i in [min, min + size) and returns once all
   // have returned: 0, or the first non-zero result (the remaining tasks still run, as in
   // Halide's pool). Called from a task (nested parallelism), the loop runs serially inline.
+  // Not to be called from two threads at once: the current loop's fields are shared and
+  // wait_seconds_ is a plain double. Nothing here locks against that; one pool serves one model,
+  // and kiln_runtime.h allows one thread at a time per model.
   int run(TaskFn fn, void* user_context, int min, int size, uint8_t* closure);
 
   // With timing on, run() measures how long the threads wait at the end of each parallel loop:

@@ -26,6 +26,8 @@ namespace {
 
 // Bumped whenever the microkernel changes, so stale cached figures are not reused.
 constexpr int kPeakVersion = 2;
+// The same for the conv-like loop and its cached best share.
+constexpr int kConvLoopVersion = 2;
 // Best of this many timings: on a shared machine the fastest trial is the one
 // least disturbed by other work, and the peak is a best case by definition.
 constexpr int kTrials = 7;
@@ -43,11 +45,27 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+constexpr int kLanes512 = 16;  // floats per zmm
+constexpr int kLanes256 = 8;   // floats per ymm
+
 // Enough independent accumulators to cover FMA latency (4 cycles) times two
 // FMA ports, with room to spare, while all of them and the two constants
 // still fit in the register file (32 zmm; 16 ymm).
 constexpr int kAcc512 = 24;
 constexpr int kAcc256 = 12;
+constexpr int kAccScalar = 8;
+
+// The conv loops' register tiles: 2 weight vectors x kConvPx pixels, over kConvSteps input
+// channels per iteration (see conv_loop_avx512 and conv_loop_avx2).
+constexpr int kConvPx512 = 14, kConvSteps512 = 16;
+constexpr int kConvPx256 = 6, kConvSteps256 = 8;
+
+// Flops per iteration: 2 per lane of each FMA.
+constexpr double kFmaLoop512Flops = 2.0 * kLanes512 * kAcc512;
+constexpr double kFmaLoop256Flops = 2.0 * kLanes256 * kAcc256;
+constexpr double kFmaLoopScalarFlops = 2.0 * kAccScalar;
+constexpr double kConvLoop512Flops = 2.0 * kLanes512 * 2 * kConvPx512 * kConvSteps512;
+constexpr double kConvLoop256Flops = 2.0 * kLanes256 * 2 * kConvPx256 * kConvSteps256;
 
 // The sum of a vector's lanes: each loop's result, so that no lane's work can be optimised out.
 __attribute__((target("avx512f"))) float sum_lanes(__m512 v) {
@@ -95,7 +113,7 @@ __attribute__((target("avx2,fma"))) float fma_loop_avx2(int64_t iters) {
 }
 
 float fma_loop_scalar(int64_t iters) {
-  float acc[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+  float acc[kAccScalar] = {0, 1, 2, 3, 4, 5, 6, 7};
   for (int64_t it = 0; it < iters; ++it)
     for (float& x : acc) x = x * 0.999f + 0.001f;
   float total = 0;
@@ -108,11 +126,11 @@ float fma_loop_scalar(int64_t iters) {
 // broadcasting 14 input pixels from L1. The asm barrier keeps the loads in the loop. Mixed-sign
 // weights keep the sums small and normal.
 __attribute__((target("avx512f,fma"))) float conv_loop_avx512(int64_t iters) {
-  constexpr int kPx = 14, kSteps = 16;
+  constexpr int kPx = kConvPx512, kSteps = kConvSteps512;
   alignas(64) float in[kPx * kSteps];
-  alignas(64) float w[kSteps * 2 * 16];
+  alignas(64) float w[kSteps * 2 * kLanes512];
   for (int i = 0; i < kPx * kSteps; ++i) in[i] = 1e-3f * static_cast<float>(i % 7 + 1);
-  for (int i = 0; i < kSteps * 2 * 16; ++i) w[i] = 1e-3f * static_cast<float>(i % 5 - 2);
+  for (int i = 0; i < kSteps * 2 * kLanes512; ++i) w[i] = 1e-3f * static_cast<float>(i % 5 - 2);
   __m512 acc0[kPx], acc1[kPx];
   for (int p = 0; p < kPx; ++p) acc0[p] = acc1[p] = _mm512_setzero_ps();
   const float* pin = in;
@@ -136,11 +154,11 @@ __attribute__((target("avx512f,fma"))) float conv_loop_avx512(int64_t iters) {
 
 // The AVX2 schedule's tile: 2 weight vectors x 6 pixels, 12 of 16 ymm registers accumulating.
 __attribute__((target("avx2,fma"))) float conv_loop_avx2(int64_t iters) {
-  constexpr int kPx = 6, kSteps = 8;
+  constexpr int kPx = kConvPx256, kSteps = kConvSteps256;
   alignas(32) float in[kPx * kSteps];
-  alignas(32) float w[kSteps * 2 * 8];
+  alignas(32) float w[kSteps * 2 * kLanes256];
   for (int i = 0; i < kPx * kSteps; ++i) in[i] = 1e-3f * static_cast<float>(i % 7 + 1);
-  for (int i = 0; i < kSteps * 2 * 8; ++i) w[i] = 1e-3f * static_cast<float>(i % 5 - 2);
+  for (int i = 0; i < kSteps * 2 * kLanes256; ++i) w[i] = 1e-3f * static_cast<float>(i % 5 - 2);
   __m256 acc0[kPx], acc1[kPx];
   for (int p = 0; p < kPx; ++p) acc0[p] = acc1[p] = _mm256_setzero_ps();
   const float* pin = in;
@@ -173,12 +191,12 @@ const HostLoops& host_loops() {
   static const HostLoops loops = [] {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma"))
-      return HostLoops{{"avx512f+fma", fma_loop_avx512, kAcc512 * 16 * 2.0},
-                       {"avx512f+fma", conv_loop_avx512, 16 * 28 * 16 * 2.0}};
+      return HostLoops{{"avx512f+fma", fma_loop_avx512, kFmaLoop512Flops},
+                       {"avx512f+fma", conv_loop_avx512, kConvLoop512Flops}};
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-      return HostLoops{{"avx2+fma", fma_loop_avx2, kAcc256 * 8 * 2.0},
-                       {"avx2+fma", conv_loop_avx2, 8 * 12 * 8 * 2.0}};
-    return HostLoops{{"scalar", fma_loop_scalar, 8 * 2.0}, {"scalar", nullptr, 0}};
+      return HostLoops{{"avx2+fma", fma_loop_avx2, kFmaLoop256Flops},
+                       {"avx2+fma", conv_loop_avx2, kConvLoop256Flops}};
+    return HostLoops{{"scalar", fma_loop_scalar, kFmaLoopScalarFlops}, {"scalar", nullptr, 0}};
   }();
   return loops;
 }
@@ -193,11 +211,11 @@ double thread_cpu_seconds() {
 }
 
 // Iterations for one trial of about kTrialSeconds on one thread.
-int64_t calibrate(const RateLoop& k) {
+int64_t calibrate(const RateLoop& loop) {
   int64_t iters = 1024;
   for (;;) {
     double start = thread_cpu_seconds();
-    g_sink = g_sink + k.loop(iters);
+    g_sink = g_sink + loop.loop(iters);
     double s = thread_cpu_seconds() - start;
     if (s >= kTrialSeconds / 4) return std::max<int64_t>(iters, iters * kTrialSeconds / s);
     iters *= 4;
@@ -215,7 +233,7 @@ struct Trial {
 
 // `threads` threads each running the loop, released together; the rate is
 // all their work over the wall time from release to the last one's end.
-Trial parallel_trial(const RateLoop& k, int64_t iters, int threads) {
+Trial parallel_trial(const RateLoop& loop, int64_t iters, int threads) {
   std::atomic<int> ready{0};
   std::atomic<bool> go{false};
   Clock::time_point release;
@@ -227,7 +245,7 @@ Trial parallel_trial(const RateLoop& k, int64_t iters, int threads) {
       ready.fetch_add(1);
       while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
       double start = thread_cpu_seconds();
-      g_sink = g_sink + k.loop(iters);
+      g_sink = g_sink + loop.loop(iters);
       cpu[t] = thread_cpu_seconds() - start;
       ends[t] = Clock::now();
     });
@@ -243,9 +261,9 @@ Trial parallel_trial(const RateLoop& k, int64_t iters, int threads) {
     double own = std::chrono::duration<double>(ends[t] - release).count();
     wall = std::max(wall, own);
     trial.clean = trial.clean && cpu[t] >= kCleanShare * own;
-    trial.cpu_gflops += k.flops_per_iter * iters / cpu[t] * 1e-9;
+    trial.cpu_gflops += loop.flops_per_iter * iters / cpu[t] * 1e-9;
   }
-  trial.gflops = k.flops_per_iter * iters * threads / wall * 1e-9;
+  trial.gflops = loop.flops_per_iter * iters * threads / wall * 1e-9;
   return trial;
 }
 
@@ -258,12 +276,12 @@ struct Rate {
 // were clean. With none clean, the best rate per CPU second instead, marked
 // contended: it discounts the time other processes held the cores, but
 // cannot tell whether the threads really ran at the same time.
-Rate best_rate(const RateLoop& k, int64_t iters, int threads) {
+Rate best_rate(const RateLoop& loop, int64_t iters, int threads) {
   Rate best_clean, best_cpu;
   int clean = 0;
   Clock::time_point start = Clock::now();
   while (clean < kTrials && seconds_since(start) < kBudgetSeconds) {
-    Trial t = parallel_trial(k, iters, threads);
+    Trial t = parallel_trial(loop, iters, threads);
     best_cpu.gflops = std::max(best_cpu.gflops, t.cpu_gflops);
     if (t.clean) best_clean.gflops = std::max(best_clean.gflops, t.gflops);
     clean += t.clean;
@@ -307,12 +325,12 @@ std::string file_key(const std::string& text) {
   return key;
 }
 
-// <cache_dir>/machine-peak/<cpu>_<isa>_t<threads>_<kind>.json
-fs::path cache_path(const std::string& cache_dir, const std::string& isa, int threads,
-                    const std::string& kind) {
+// <cache_dir>/machine-peak/<cpu>_<isa>_t<threads>_<kind>.json, `cpu` as cpu_identity() says.
+fs::path cache_path(const std::string& cache_dir, const std::string& cpu, const std::string& isa,
+                    int threads, const std::string& kind) {
   return fs::path(cache_dir) / "machine-peak" /
-         (file_key(cpu_identity()) + "_" + file_key(isa) + "_t" + std::to_string(threads) + "_" +
-          kind + ".json");
+         (file_key(cpu) + "_" + file_key(isa) + "_t" + std::to_string(threads) + "_" + kind +
+          ".json");
 }
 
 // The file's JSON object, or an empty object when it is absent or unreadable.
@@ -347,7 +365,7 @@ void write_json_atomically(
 }
 
 fs::path peak_cache_path(const std::string& cache_dir, const MachinePeak& p) {
-  return cache_path(cache_dir, p.isa, p.threads, "v" + std::to_string(kPeakVersion));
+  return cache_path(cache_dir, p.cpu, p.isa, p.threads, "v" + std::to_string(kPeakVersion));
 }
 
 bool read_cached(const fs::path& path, MachinePeak& p) {
@@ -372,9 +390,26 @@ double read_best_share(const fs::path& path) {
 }
 
 // Unless another run recorded a higher share meanwhile.
-void write_best_share(const fs::path& path, double share) {
-  write_json_atomically(path, {{"cpu", cpu_identity()}, {"best_share", share}},
+void write_best_share(const fs::path& path, const std::string& cpu, double share) {
+  write_json_atomically(path, {{"cpu", cpu}, {"best_share", share}},
                         [&] { return read_best_share(path) < share; });
+}
+
+// measure_machine_peak for the CPU `cpu` (cpu_identity(), read once by the caller).
+MachinePeak measure_peak_of(const std::string& cpu, int threads) {
+  const RateLoop& loop = host_loops().microkernel;
+  MachinePeak p;
+  p.cpu = cpu;
+  p.isa = loop.isa;
+  p.threads = std::max(1, threads);
+  int64_t iters = calibrate(loop);
+  Rate one = best_rate(loop, iters, 1);
+  Rate all = p.threads == 1 ? one : best_rate(loop, iters, p.threads);
+  p.single_thread_gflops = one.gflops;
+  p.all_threads_gflops = all.gflops;
+  p.contended = one.contended || all.contended;
+  p.ghz = measure_clock_ghz();
+  return p;
 }
 
 }  // namespace
@@ -392,14 +427,15 @@ ConvLoopRate conv_loop_rate(const std::string& cache_dir, int threads, double no
   r.share = now_gflops / microkernel_now_gflops;
   r.best_share = r.share;
   if (cache_dir.empty()) return r;
-  const fs::path path =
-      cache_path(cache_dir, host_loops().conv_loop.isa, std::max(1, threads), "conv_loop_v2");
+  const std::string cpu = cpu_identity();
+  const fs::path path = cache_path(cache_dir, cpu, host_loops().conv_loop.isa, std::max(1, threads),
+                                   "conv_loop_v" + std::to_string(kConvLoopVersion));
   r.cache_file = path.string();
   const double cached = reset ? 0 : read_best_share(path);
   if (cached >= r.share) {
     r.best_share = cached;
   } else {
-    write_best_share(path, r.share);
+    write_best_share(path, cpu, r.share);
   }
   return r;
 }
@@ -442,34 +478,22 @@ double measure_peak_now(int threads, int trials) {
 }
 
 MachinePeak measure_machine_peak(int threads) {
-  const RateLoop& k = host_loops().microkernel;
-  MachinePeak p;
-  p.cpu = cpu_identity();
-  p.isa = k.isa;
-  p.threads = std::max(1, threads);
-  int64_t iters = calibrate(k);
-  Rate one = best_rate(k, iters, 1);
-  Rate all = p.threads == 1 ? one : best_rate(k, iters, p.threads);
-  p.single_thread_gflops = one.gflops;
-  p.all_threads_gflops = all.gflops;
-  p.contended = one.contended || all.contended;
-  p.ghz = measure_clock_ghz();
-  return p;
+  return measure_peak_of(cpu_identity(), threads);
 }
 
 MachinePeak machine_peak(const std::string& cache_dir, int threads, bool remeasure) {
+  if (cache_dir.empty()) return measure_machine_peak(threads);
   MachinePeak p;
   p.cpu = cpu_identity();
   p.isa = host_loops().microkernel.isa;
   p.threads = std::max(1, threads);
-  if (cache_dir.empty()) return measure_machine_peak(threads);
   fs::path path = peak_cache_path(cache_dir, p);
   p.cache_file = path.string();
   if (!remeasure && read_cached(path, p)) {
     p.from_cache = true;
     return p;
   }
-  MachinePeak measured = measure_machine_peak(threads);
+  MachinePeak measured = measure_peak_of(p.cpu, threads);
   // A figure taken under load is only an estimate: it serves this run, and
   // the next one measures again rather than inherit it.
   if (!measured.contended) {

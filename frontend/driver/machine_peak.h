@@ -76,9 +76,10 @@ struct ConvLoopRate {
 ConvLoopRate conv_loop_rate(const std::string& cache_dir, int threads, double now_gflops,
                             double microkernel_now_gflops, bool reset);
 
-// The cached figure for this CPU and thread count under cache_dir, measuring
-// (and caching) it when absent or when `remeasure` is set. An unwritable
-// cache is not an error: the figure is then measured every time.
+// The cached figure for this CPU, ISA, thread count and microkernel version
+// under cache_dir, measuring (and caching) it when absent or when `remeasure`
+// is set. An unwritable cache is not an error: the figure is then measured
+// every time.
 MachinePeak machine_peak(const std::string& cache_dir, int threads, bool remeasure = false);
 
 }  // namespace kiln::driver
