@@ -171,4 +171,8 @@ Conv2dPipeline build_conv2d(const Conv2dSpec& spec, const Halide::Target& target
   return p;
 }
 
+bool conv2d_may_overwrite_residual(const Conv2dSpec& spec, const Halide::Target& target) {
+  return spec.has_residual && build_conv2d(spec, target).may_overwrite_residual;
+}
+
 }  // namespace kiln::halide

@@ -110,6 +110,11 @@ struct Conv2dPipeline {
   // input-block loop.
   int64_t next_tile_weight_elements = 0;
   std::string task_row_loop, block_loop;
+  // Set by the row-task schedule where the output may take its residual's storage
+  // (reuse_residual_storage.h): every output element is computed once, reading its residual
+  // before writing it (the tile splits divide the output, so ShiftInwards recomputes nothing),
+  // and the tasks are bands of rows, where that was measured faster.
+  bool may_overwrite_residual = false;
 
   // Inputs in AOT argument order: input, weights, [bias], [residual].
   std::vector<Halide::Argument> arguments() const;
@@ -149,6 +154,10 @@ void schedule_conv2d(Conv2dPipeline& p, const Halide::Target& target);
 
 // Defines + schedules a pipeline for `target` (block = channel_block(target)).
 Conv2dPipeline build_conv2d(const Conv2dSpec& spec, const Halide::Target& target);
+
+// Whether the hand-scheduled kernel for `spec` on `target` may write its output over its
+// residual (Conv2dPipeline::may_overwrite_residual).
+bool conv2d_may_overwrite_residual(const Conv2dSpec& spec, const Halide::Target& target);
 
 // Run-time arguments; leave bias / residual undefined when the spec does not use them.
 struct Conv2dArgs {

@@ -56,6 +56,10 @@ struct PlanStep {
   std::vector<std::string> layers;  // source layers it covers: {"conv1", "bn1", "relu1"}
   std::string description;          // "conv2d 3x3/1 64->64 56x56"
   double flops = 0;
+  // An input (index into args) whose storage the output may take where no later step reads
+  // it: the kernel reads each of its elements once, before writing that output element
+  // (reuse_residual_storage.h). -1: none.
+  int overwritable_input = -1;
 };
 
 struct Plan {

@@ -63,6 +63,8 @@ void emit_conv(LoweringContext& cx, const Node& n, const Conv2dSpec& s, const fl
   append_epilogue_args(cx, n, s, bias, residual, args);
   int k = cx.kernel("conv2d", s, define_conv2d, compile_conv2d_module);
   cx.add_step(k, args, cx.layers_of(n), description, s.flops());
+  if (cx.scheduler() == Scheduler::hand && conv2d_may_overwrite_residual(s, cx.target()))
+    cx.plan().steps.back().overwritable_input = static_cast<int>(args.size()) - 2;
   cx.set_value(n, args.back(), Layout::blocked);
 }
 

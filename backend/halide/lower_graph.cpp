@@ -7,6 +7,7 @@
 #include "backend/halide/layout.h"
 #include "backend/halide/lower_ops.h"
 #include "backend/halide/memory_planner.h"
+#include "backend/halide/reuse_residual_storage.h"
 
 namespace kiln::halide {
 namespace {
@@ -173,6 +174,7 @@ Plan lower_graph(const Graph& g, const WeightMap& weights, const Halide::Target&
   lower_nodes(cx);
   lower_outputs(cx);
   propagate_storage(cx.plan());
+  reuse_residual_storage(cx.plan());
   plan_memory(cx.plan());
   return std::move(cx.plan());
 }

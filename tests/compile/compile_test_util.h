@@ -37,9 +37,10 @@ inline halide::CodegenOptions codegen_options() {
   return o;
 }
 
-// A zoo model with seeded weights, optimised by the default (-O) pipeline and lowered for the
-// host: the plan a `kiln compile` of it would write.
-inline halide::Plan lower_zoo_model(const std::string& name, halide::LowerOptions options = {}) {
+// A zoo model with seeded weights, optimised by the default (-O) pipeline and lowered for
+// `target` (default: the host): the plan a `kiln compile` of it would write.
+inline halide::Plan lower_zoo_model(const std::string& name, halide::LowerOptions options = {},
+                                    const Halide::Target& target = Halide::get_host_target()) {
   auto g = parse_graph_file(model_path(name));
   WeightMap weights = seeded_weights(*g);
   PipelineOptions opt;
@@ -47,7 +48,7 @@ inline halide::Plan lower_zoo_model(const std::string& name, halide::LowerOption
   std::ostringstream log;
   opt.log = &log;
   run_pipeline(*g, weights, opt);
-  return halide::lower_graph(*g, weights, Halide::get_host_target(), options);
+  return halide::lower_graph(*g, weights, target, options);
 }
 
 // A fresh directory under the build tree's test-artifacts/, removed when the
