@@ -245,6 +245,7 @@ class Parser {
   TensorType parse_type() {
     if (tok_.kind != Tok::Ident || tok_.text != "f32")
       fail_expected("a tensor type like 'f32[1,3,224,224]'");
+    const SourceLoc loc = tok_.loc;
     advance();
     expect_punct("[");
     std::vector<int64_t> dims;
@@ -258,7 +259,13 @@ class Parser {
       expect_punct(",");
     }
     advance();
-    return TensorType(dims);
+    TensorType type(dims);
+    try {
+      type.check_size();
+    } catch (const Error& e) {
+      throw Error(loc, e.what());
+    }
+    return type;
   }
 
   void parse_output() {

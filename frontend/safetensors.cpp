@@ -4,7 +4,6 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
-#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "ir/error.h"
@@ -36,16 +35,6 @@ void to_or_from_le(std::vector<float>& data) {
 
 std::string shape_str(const std::vector<int64_t>& dims) {
   return TensorType(dims).str();
-}
-
-// Elements of the shape, or -1 when the byte count would overflow.
-int64_t checked_elements(const std::vector<int64_t>& dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) {
-    if (d != 0 && n > std::numeric_limits<int64_t>::max() / 4 / d) return -1;
-    n *= d;
-  }
-  return n;
 }
 
 }  // namespace
@@ -119,10 +108,10 @@ void SafetensorsReader::parse_header(const std::string& text, uint64_t data_star
     if (begin > end || end > data_size)
       throw Error(where + "data_offsets " + offsets.dump() + " lie outside the " +
                   std::to_string(data_size) + " bytes of data (truncated file?)");
-    int64_t elements = checked_elements(dims);
-    if (elements < 0 || static_cast<uint64_t>(elements) * 4 != end - begin)
+    const std::optional<int64_t> elements = checked_element_count(dims);
+    if (!elements || static_cast<uint64_t>(*elements) * 4 != end - begin)
       throw Error(where + "shape " + shape_str(dims) + " needs " +
-                  (elements < 0 ? "too many" : std::to_string(elements * 4)) +
+                  (elements ? std::to_string(*elements * 4) : "too many") +
                   " bytes but data_offsets " + offsets.dump() + " hold " +
                   std::to_string(end - begin));
     entries_.push_back({name, TensorType(dims), data_start + begin, data_start + end});

@@ -116,16 +116,21 @@ class Importer {
  private:
   bool is_initializer(const std::string& name) const { return initializers_.count(name) != 0; }
 
-  // The static shape, or the reason there is none.
-  std::string input_dims(const onnx::TypeProto_Tensor& t, std::vector<int64_t>& dims) {
+  // The static shape, or the reason there is none. Throws on a shape that
+  // is not merely unsupported but invalid.
+  std::string input_dims(const std::string& name, const onnx::TypeProto_Tensor& t,
+                         std::vector<int64_t>& dims) {
     if (t.elem_type() != onnx::TensorProto::FLOAT) return "dtype " + dtype_name(t.elem_type());
     if (!t.has_shape()) return "no shape";
     if (t.shape().dim_size() == 0) return "a scalar (Kiln inputs have a batch dimension)";
     for (int i = 0; i < t.shape().dim_size(); ++i) {
       const auto& d = t.shape().dim(i);
-      if (d.has_dim_value() && d.dim_value() > 0) {
+      if (d.has_dim_value() && d.dim_value() < 0) {
+        throw Error(source_ + ": graph input '" + name + "' has negative dimension " +
+                    std::to_string(d.dim_value()) + " (dimension " + std::to_string(i) + ")");
+      } else if (d.has_dim_value() && d.dim_value() > 0) {
         dims.push_back(d.dim_value());
-      } else if (d.has_dim_value() && d.dim_value() == 0) {
+      } else if (d.has_dim_value()) {
         return "a zero-sized dimension";
       } else if (i == 0) {
         dims.push_back(1);  // a symbolic batch: the user re-batches
@@ -134,13 +139,22 @@ class Importer {
                (d.dim_param().empty() ? "" : " '" + d.dim_param() + "'");
       }
     }
+    check_input_size(name, dims);
     return "";
+  }
+
+  void check_input_size(const std::string& name, const std::vector<int64_t>& dims) const {
+    try {
+      TensorType(dims).check_size();
+    } catch (const Error& e) {
+      throw Error(source_ + ": graph input '" + name + "': " + e.what());
+    }
   }
 
   void add_input(const onnx::ValueInfoProto& in) {
     std::vector<int64_t> dims;
     const std::string problem = in.type().has_tensor_type()
-                                    ? input_dims(in.type().tensor_type(), dims)
+                                    ? input_dims(in.name(), in.type().tensor_type(), dims)
                                     : "not a tensor (sequence, map or optional)";
     if (!problem.empty()) {
       issues_.add(IssueList::kInput, in.name(), problem);
