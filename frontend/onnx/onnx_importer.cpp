@@ -1,6 +1,7 @@
 #include "frontend/onnx/onnx_importer.h"
 
 #include <sstream>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "frontend/onnx/import_context.h"
@@ -96,6 +97,7 @@ class Importer {
         ctx_(*graph_, weights_, default_opset(m, source), m.graph()) {}
 
   ImportedModel run() {
+    check_single_assignment();
     for (const auto& t : model_.graph().initializer()) {
       ctx_.define_constant(t.name(), &t);
       initializers_.insert(t.name());
@@ -115,6 +117,31 @@ class Importer {
 
  private:
   bool is_initializer(const std::string& name) const { return initializers_.count(name) != 0; }
+
+  // ONNX graphs are in SSA form: one producer per value. A second producer
+  // used to replace the first under a renamed copy ("y.1"), and whichever
+  // the outputs then meant was a guess.
+  void check_single_assignment() const {
+    std::unordered_map<std::string, std::string> producer;
+    for (const auto& t : model_.graph().initializer()) producer.emplace(t.name(), "an initializer");
+    // An initializer may also be listed as an input (IR version < 4).
+    for (const auto& in : model_.graph().input()) producer.emplace(in.name(), "a graph input");
+    const auto& nodes = model_.graph().node();
+    for (int i = 0; i < nodes.size(); ++i)
+      for (const auto& out : nodes[i].output()) {
+        if (out.empty()) continue;  // an omitted optional output
+        auto [it, fresh] = producer.emplace(out, producer_name(nodes[i], i));
+        if (!fresh)
+          throw Error(source_ + ": value '" + out + "' is produced by both " + it->second +
+                      " and " + producer_name(nodes[i], i) + " (ONNX assigns each value once)");
+      }
+  }
+
+  static std::string producer_name(const onnx::NodeProto& n, int index) {
+    const std::string where =
+        n.name().empty() ? "unnamed node #" + std::to_string(index) : "node '" + n.name() + "'";
+    return where + " (" + n.op_type() + ")";
+  }
 
   // The static shape, or the reason there is none. Throws on a shape that
   // is not merely unsupported but invalid.

@@ -134,6 +134,23 @@ TEST(OnnxImportErrors, InvalidModelsNameTheNode) {
             "defined)");
 }
 
+// ONNX graphs are SSA; the second producer used to be imported as "y.1".
+TEST(OnnxImportErrors, TwoProducersOfOneValueAreAnError) {
+  OnnxModelMaker m;
+  m.input("x", {1, 3}).output("y");
+  m.node("Relu", {"x"}, {"y"}, "r1");
+  m.node("Sigmoid", {"x"}, {"y"});
+  EXPECT_EQ(import_error(m.model()),
+            "model.onnx: value 'y' is produced by both node 'r1' (Relu) and unnamed node #1 "
+            "(Sigmoid) (ONNX assigns each value once)");
+  OnnxModelMaker shadow;
+  shadow.input("x", {1, 3}).output("x");
+  shadow.node("Relu", {"x"}, {"x"}, "r");
+  EXPECT_EQ(import_error(shadow.model()),
+            "model.onnx: value 'x' is produced by both a graph input and node 'r' (Relu) (ONNX "
+            "assigns each value once)");
+}
+
 TEST(OnnxImportErrors, NegativeInputDimensionIsNamed) {
   OnnxModelMaker m;
   m.input("x", {1, 2, 4, 4}).output("y");
