@@ -51,9 +51,11 @@ class Parser {
   }
 
   std::unique_ptr<Graph> parse() {
+    const SourceLoc loc = tok_.loc;
     expect_ident("graph");
     if (tok_.kind != Tok::Global) fail_expected("a graph name like '@resnet50'");
     auto g = std::make_unique<Graph>(tok_.text);
+    g->set_loc(loc);
     advance();
     expect_punct("{");
     while (!is_punct("}")) {

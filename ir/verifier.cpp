@@ -186,7 +186,7 @@ class Verifier {
   }
 
   void check_outputs() {
-    if (g_.outputs().empty()) report_graph(SourceLoc(), "", "the graph has no outputs");
+    if (g_.outputs().empty()) report_graph(g_.loc(), "", "graph @" + g_.name() + " has no outputs");
     std::unordered_set<const Node*> seen;
     for (const auto& o : g_.outputs()) {
       if (!o.value || !index_.count(o.value)) {

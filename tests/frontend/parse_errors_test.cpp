@@ -157,6 +157,23 @@ TEST(ParseErrors, TypeWhoseSizeOverflows) {
             "size in bytes overflows 64 bits");
 }
 
+TEST(ParseErrors, GraphWithoutOutputsNamesTheGraphHeader) {
+  EXPECT_EQ(error_of(edited("  output %r\n", "")), "m.kir:1:1: error: graph @tiny has no outputs");
+}
+
+// A UTF-8 byte order mark is skipped; columns count from the text after it.
+TEST(ParseErrors, ByteOrderMarkIsSkipped) {
+  EXPECT_EQ(error_of("\xEF\xBB\xBF" + std::string(kValid)), "(no error)");
+  EXPECT_EQ(error_of("\xEF\xBB\xBFgrph @x {}"), "m.kir:1:1: error: expected 'graph', got 'grph'");
+}
+
+TEST(ParseErrors, NonAsciiBytesAreShownInHex) {
+  EXPECT_EQ(error_of(edited("%r = relu", "%r = \xC3\xA9relu")),
+            "m.kir:5:8: error: unexpected byte 0xC3 (names and ops are ASCII)");
+  EXPECT_EQ(error_of(edited("%r = relu", "%r = \x01relu")),
+            "m.kir:5:8: error: unexpected byte 0x01");
+}
+
 TEST(ParseErrors, MissingFile) {
   try {
     parse_graph_file("/nonexistent/model.kir");

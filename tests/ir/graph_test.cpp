@@ -121,7 +121,16 @@ TEST(Graph, VerifierRequiresOutputs) {
   g.add_node("input", "x", {}, {}, TensorType({1, 2}));
   auto diags = verify_graph(g);
   ASSERT_EQ(diags.size(), 1u);
-  EXPECT_EQ(diags[0].str(), "the graph has no outputs");
+  EXPECT_EQ(diags[0].str(), "graph @empty has no outputs");
+}
+
+TEST(Graph, VerifierNamesTheGraphHeaderWhenThereAreNoOutputs) {
+  Graph g("m");
+  g.set_loc({"m.kir", 1, 1});
+  g.add_node("input", "x", {}, {}, TensorType({1, 2}));
+  auto diags = verify_graph(g);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].str(), "m.kir:1:1: error: graph @m has no outputs");
 }
 
 // %v1 = relu(%vN), %vk = relu(%v(k-1)): a cycle through every node.
