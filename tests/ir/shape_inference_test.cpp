@@ -167,6 +167,22 @@ TEST(ShapeInference, ActivationOps) {
             "t.kir:3:3: error: %a: declared type f32[1,6,8,9] but sigmoid gives f32[1,6,8,8]");
 }
 
+// Outside bias > 0, alpha >= 0 the base of LRN's power can reach zero or go
+// negative on some data: inf or NaN at run time.
+TEST(ShapeInference, LrnParametersKeepTheBasePositive) {
+  auto lrn = [](const std::string& attrs) {
+    return infer_error("  %n = lrn(%x) {size = 5" + attrs + "} : f32[1,6,8,8]\n  output %n\n");
+  };
+  EXPECT_EQ(lrn(""), "(no error)");
+  EXPECT_EQ(lrn(", alpha = 0.0002, beta = 0.75, bias = 2.0"), "(no error)");
+  EXPECT_EQ(lrn(", bias = -1.0, beta = 0.5"), "t.kir:3:3: error: %n: bias must be > 0, got -1.0");
+  EXPECT_EQ(lrn(", bias = 0.0"), "t.kir:3:3: error: %n: bias must be > 0, got 0.0");
+  EXPECT_EQ(lrn(", alpha = -0.001"), "t.kir:3:3: error: %n: alpha must be >= 0, got -0.001");
+  EXPECT_EQ(lrn(", beta = nan"),
+            "t.kir:3:3: error: %n: alpha, beta and bias must be finite, got alpha = 1e-04, beta "
+            "= nan, bias = 1.0");
+}
+
 TEST(ShapeInference, ConstantValueCountMatchesItsType) {
   EXPECT_EQ(infer_error("  %k = constant() {value = [1.0, 2.0]} : f32[3]\n  output %k\n"),
             "t.kir:3:3: error: %k: constant has 2 values but its type f32[3] holds 3");
