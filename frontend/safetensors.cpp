@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "ir/error.h"
 
@@ -35,6 +36,19 @@ void to_or_from_le(std::vector<float>& data) {
 
 std::string shape_str(const std::vector<int64_t>& dims) {
   return TensorType(dims).str();
+}
+
+// nlohmann::json keeps only the last of repeated keys, which would drop a
+// tensor without a word; the parse callback sees every key.
+json parse_rejecting_repeated_names(const std::string& text, const std::string& path) {
+  std::unordered_set<std::string> names;
+  return json::parse(text, [&](int depth, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::key && depth == 1 &&
+        !names.insert(parsed.get<std::string>()).second)
+      throw Error(path + ": tensor '" + parsed.get<std::string>() +
+                  "' appears twice in the header");
+    return true;
+  });
 }
 
 }  // namespace
@@ -68,7 +82,7 @@ void SafetensorsReader::parse_header(const std::string& text, uint64_t data_star
                                      uint64_t file_size) {
   json header;
   try {
-    header = json::parse(text);
+    header = parse_rejecting_repeated_names(text, path_);
   } catch (const json::exception& e) {
     throw Error(path_ + ": the header is not valid JSON: " + e.what());
   }
