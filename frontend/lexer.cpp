@@ -1,12 +1,35 @@
 #include "frontend/lexer.h"
 
 #include <cctype>
+#include <cstdio>
 
 namespace kiln {
+
+namespace {
+
+// Bytes outside printable ASCII are shown as hex: echoed raw, a stray UTF-8
+// byte or control character prints as garbage or nothing.
+std::string unexpected_character(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte >= 0x20 && byte < 0x7f) return std::string("unexpected character '") + c + "'";
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", byte);
+  return std::string("unexpected byte ") + hex + (byte >= 0x80 ? " (names and ops are ASCII)" : "");
+}
+
+}  // namespace
 
 bool is_name_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||
          c == '/';
+}
+
+Lexer::Lexer(std::string_view text, std::string filename)
+    : text_(text), file_(std::move(filename)) {
+  // Some editors on Windows start UTF-8 files with a byte order mark; it is
+  // not part of the text, and column 1 stays the first character after it.
+  constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+  if (text_.substr(0, kUtf8Bom.size()) == kUtf8Bom) pos_ = kUtf8Bom.size();
 }
 
 char Lexer::advance() {
@@ -102,7 +125,7 @@ Token Lexer::next() {
     advance();
     return {Tok::Punct, std::string(1, c), loc};
   }
-  throw Error(loc, std::string("unexpected character '") + c + "'");
+  throw Error(loc, unexpected_character(c));
 }
 
 }  // namespace kiln

@@ -28,7 +28,7 @@ struct Token {
 
 class Lexer {
  public:
-  Lexer(std::string_view text, std::string filename) : text_(text), file_(std::move(filename)) {}
+  Lexer(std::string_view text, std::string filename);
   Token next();
 
  private:

@@ -51,9 +51,11 @@ class Parser {
   }
 
   std::unique_ptr<Graph> parse() {
+    const SourceLoc loc = tok_.loc;
     expect_ident("graph");
     if (tok_.kind != Tok::Global) fail_expected("a graph name like '@resnet50'");
     auto g = std::make_unique<Graph>(tok_.text);
+    g->set_loc(loc);
     advance();
     expect_punct("{");
     while (!is_punct("}")) {
@@ -245,6 +247,7 @@ class Parser {
   TensorType parse_type() {
     if (tok_.kind != Tok::Ident || tok_.text != "f32")
       fail_expected("a tensor type like 'f32[1,3,224,224]'");
+    const SourceLoc loc = tok_.loc;
     advance();
     expect_punct("[");
     std::vector<int64_t> dims;
@@ -258,7 +261,13 @@ class Parser {
       expect_punct(",");
     }
     advance();
-    return TensorType(dims);
+    TensorType type(dims);
+    try {
+      type.check_size();
+    } catch (const Error& e) {
+      throw Error(loc, e.what());
+    }
+    return type;
   }
 
   void parse_output() {

@@ -4,8 +4,8 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
-#include <limits>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "ir/error.h"
 
@@ -38,14 +38,17 @@ std::string shape_str(const std::vector<int64_t>& dims) {
   return TensorType(dims).str();
 }
 
-// Elements of the shape, or -1 when the byte count would overflow.
-int64_t checked_elements(const std::vector<int64_t>& dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) {
-    if (d != 0 && n > std::numeric_limits<int64_t>::max() / 4 / d) return -1;
-    n *= d;
-  }
-  return n;
+// nlohmann::json keeps only the last of repeated keys, which would drop a
+// tensor without a word; the parse callback sees every key.
+json parse_rejecting_repeated_names(const std::string& text, const std::string& path) {
+  std::unordered_set<std::string> names;
+  return json::parse(text, [&](int depth, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::key && depth == 1 &&
+        !names.insert(parsed.get<std::string>()).second)
+      throw Error(path + ": tensor '" + parsed.get<std::string>() +
+                  "' appears twice in the header");
+    return true;
+  });
 }
 
 }  // namespace
@@ -79,7 +82,7 @@ void SafetensorsReader::parse_header(const std::string& text, uint64_t data_star
                                      uint64_t file_size) {
   json header;
   try {
-    header = json::parse(text);
+    header = parse_rejecting_repeated_names(text, path_);
   } catch (const json::exception& e) {
     throw Error(path_ + ": the header is not valid JSON: " + e.what());
   }
@@ -119,10 +122,10 @@ void SafetensorsReader::parse_header(const std::string& text, uint64_t data_star
     if (begin > end || end > data_size)
       throw Error(where + "data_offsets " + offsets.dump() + " lie outside the " +
                   std::to_string(data_size) + " bytes of data (truncated file?)");
-    int64_t elements = checked_elements(dims);
-    if (elements < 0 || static_cast<uint64_t>(elements) * 4 != end - begin)
+    const std::optional<int64_t> elements = checked_element_count(dims);
+    if (!elements || static_cast<uint64_t>(*elements) * 4 != end - begin)
       throw Error(where + "shape " + shape_str(dims) + " needs " +
-                  (elements < 0 ? "too many" : std::to_string(elements * 4)) +
+                  (elements ? std::to_string(*elements * 4) : "too many") +
                   " bytes but data_offsets " + offsets.dump() + " hold " +
                   std::to_string(end - begin));
     entries_.push_back({name, TensorType(dims), data_start + begin, data_start + end});

@@ -169,6 +169,7 @@ void Graph::set_batch(int64_t batch) {
 
 std::unique_ptr<Graph> Graph::clone() const {
   auto g = std::make_unique<Graph>(name_);
+  g->loc_ = loc_;
   std::unordered_map<const Node*, Node*> map;
   for (const auto& n : nodes_) {
     Node* c = g->add_node(n->op(), n->name(), {}, n->attrs_, n->type_, n->loc_);

@@ -94,6 +94,9 @@ class Graph {
 
   const std::string& name() const { return name_; }
   void set_name(std::string n) { name_ = std::move(n); }
+  // Where the text form's `graph @name` header is, for graph-wide errors.
+  const SourceLoc& loc() const { return loc_; }
+  void set_loc(SourceLoc l) { loc_ = std::move(l); }
 
   // Nodes in definition order.
   std::vector<Node*> nodes() const;
@@ -139,6 +142,7 @@ class Graph {
 
  private:
   std::string name_;
+  SourceLoc loc_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unordered_map<std::string, Node*> by_name_;
   std::vector<GraphOutput> outputs_;

@@ -21,6 +21,17 @@ std::string OpDef::operand_name(size_t i) const {
 
 namespace {
 
+// Every inferred type passes the size check a declared one does, so no op's
+// inference has to remember it (products of large dimensions overflow).
+void check_inferred_size(OpDef& d) {
+  if (!d.infer) return;
+  d.infer = [infer = std::move(d.infer)](const Node& n) {
+    TensorType t = infer(n);
+    t.check_size();
+    return t;
+  };
+}
+
 const std::map<std::string, OpDef, std::less<>>& registry() {
   static const auto* table = [] {
     std::vector<OpDef> ops;
@@ -36,7 +47,10 @@ const std::map<std::string, OpDef, std::less<>>& registry() {
     ops::register_shape_ops(ops);
     ops::register_softmax(ops);
     auto* m = new std::map<std::string, OpDef, std::less<>>;
-    for (auto& d : ops) m->emplace(d.name, std::move(d));
+    for (auto& d : ops) {
+      check_inferred_size(d);
+      m->emplace(d.name, std::move(d));
+    }
     return m;
   }();
   return *table;

@@ -1,7 +1,5 @@
 #include "ir/verifier.h"
 
-#include <algorithm>
-#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -33,6 +31,12 @@ class Verifier {
   }
 
  private:
+  // A node of the depth-first cycle search and the next operand to follow.
+  struct Frame {
+    const Node* node;
+    size_t next_input = 0;
+  };
+
   void report(const Node& n, std::string message) {
     report_graph(n.loc(), n.name(), std::move(message));
   }
@@ -44,35 +48,66 @@ class Verifier {
     diags_.push_back(std::move(d));
   }
 
-  // Reports each cycle once, naming its values in order.
+  // Reports each cycle once, naming its values in order. Iterative (an
+  // explicit stack): recursion overflowed the call stack on long cycles.
   std::unordered_set<const Node*> find_cycles(const std::vector<Node*>& nodes) {
     enum State { kNew, kActive, kDone };
     std::unordered_map<const Node*, State> state;
-    std::vector<const Node*> stack;
+    std::unordered_map<const Node*, size_t> depth;  // of the active nodes, in `stack`
+    std::vector<Frame> stack;
     std::unordered_set<const Node*> cyclic;
-    std::function<void(const Node*)> visit = [&](const Node* n) {
+    auto push = [&](const Node* n) {
       state[n] = kActive;
-      stack.push_back(n);
-      for (const Node* in : n->inputs()) {
-        if (!index_.count(in)) continue;
-        if (state[in] == kActive) {
-          auto start = std::find(stack.begin(), stack.end(), in);
-          std::string path;
-          for (auto it = start; it != stack.end(); ++it) {
-            path += "%" + (*it)->name() + " -> ";
-            cyclic.insert(*it);
-          }
-          report(*in, "cycle: " + path + "%" + in->name());
-        } else if (state[in] == kNew) {
-          visit(in);
-        }
-      }
-      stack.pop_back();
-      state[n] = kDone;
+      depth[n] = stack.size();
+      stack.push_back({n});
     };
-    for (const Node* n : nodes)
-      if (state[n] == kNew) visit(n);
+    for (const Node* root : nodes) {
+      if (state[root] != kNew) continue;
+      push(root);
+      while (!stack.empty()) {
+        Frame& top = stack.back();
+        if (top.next_input == top.node->inputs().size()) {
+          state[top.node] = kDone;
+          stack.pop_back();
+          continue;
+        }
+        const Node* in = top.node->inputs()[top.next_input++];
+        if (!index_.count(in)) continue;
+        if (state[in] == kActive)
+          report_cycle(stack, depth.at(in), cyclic);
+        else if (state[in] == kNew)
+          push(in);
+      }
+    }
     return cyclic;
+  }
+
+  // The cycle is stack[from..]: each entry's operand is the next one, and
+  // the last entry's is stack[from] again.
+  void report_cycle(const std::vector<Frame>& stack, size_t from,
+                    std::unordered_set<const Node*>& cyclic) {
+    std::vector<const Node*> cycle;
+    for (size_t i = from; i < stack.size(); ++i) {
+      cycle.push_back(stack[i].node);
+      cyclic.insert(stack[i].node);
+    }
+    report(*cycle.front(), "cycle: " + cycle_path(cycle));
+  }
+
+  // "%a -> %b -> %a". A long cycle keeps only its first and last few names:
+  // listed in full, a 10000-node cycle made a 100 KB message.
+  static std::string cycle_path(const std::vector<const Node*>& cycle) {
+    constexpr size_t kEnds = 5;
+    std::string path;
+    for (size_t i = 0; i < cycle.size(); ++i) {
+      if (i == kEnds && cycle.size() > 2 * kEnds + 1) {
+        path += "... " + std::to_string(cycle.size() - 2 * kEnds) + " more ... -> ";
+        i = cycle.size() - kEnds - 1;
+        continue;
+      }
+      path += "%" + cycle[i]->name() + " -> ";
+    }
+    return path + "%" + cycle.front()->name();
   }
 
   bool check_operands(const Node& n) {
@@ -151,7 +186,7 @@ class Verifier {
   }
 
   void check_outputs() {
-    if (g_.outputs().empty()) report_graph(SourceLoc(), "", "the graph has no outputs");
+    if (g_.outputs().empty()) report_graph(g_.loc(), "", "graph @" + g_.name() + " has no outputs");
     std::unordered_set<const Node*> seen;
     for (const auto& o : g_.outputs()) {
       if (!o.value || !index_.count(o.value)) {

@@ -1,6 +1,7 @@
 #include "frontend/onnx/onnx_importer.h"
 
 #include <sstream>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "frontend/onnx/import_context.h"
@@ -96,6 +97,7 @@ class Importer {
         ctx_(*graph_, weights_, default_opset(m, source), m.graph()) {}
 
   ImportedModel run() {
+    check_single_assignment();
     for (const auto& t : model_.graph().initializer()) {
       ctx_.define_constant(t.name(), &t);
       initializers_.insert(t.name());
@@ -116,16 +118,46 @@ class Importer {
  private:
   bool is_initializer(const std::string& name) const { return initializers_.count(name) != 0; }
 
-  // The static shape, or the reason there is none.
-  std::string input_dims(const onnx::TypeProto_Tensor& t, std::vector<int64_t>& dims) {
+  // ONNX graphs are in SSA form: one producer per value. A second producer
+  // used to replace the first under a renamed copy ("y.1"), and whichever
+  // the outputs then meant was a guess.
+  void check_single_assignment() const {
+    std::unordered_map<std::string, std::string> producer;
+    for (const auto& t : model_.graph().initializer()) producer.emplace(t.name(), "an initializer");
+    // An initializer may also be listed as an input (IR version < 4).
+    for (const auto& in : model_.graph().input()) producer.emplace(in.name(), "a graph input");
+    const auto& nodes = model_.graph().node();
+    for (int i = 0; i < nodes.size(); ++i)
+      for (const auto& out : nodes[i].output()) {
+        if (out.empty()) continue;  // an omitted optional output
+        auto [it, fresh] = producer.emplace(out, producer_name(nodes[i], i));
+        if (!fresh)
+          throw Error(source_ + ": value '" + out + "' is produced by both " + it->second +
+                      " and " + producer_name(nodes[i], i) + " (ONNX assigns each value once)");
+      }
+  }
+
+  static std::string producer_name(const onnx::NodeProto& n, int index) {
+    const std::string where =
+        n.name().empty() ? "unnamed node #" + std::to_string(index) : "node '" + n.name() + "'";
+    return where + " (" + n.op_type() + ")";
+  }
+
+  // The static shape, or the reason there is none. Throws on a shape that
+  // is not merely unsupported but invalid.
+  std::string input_dims(const std::string& name, const onnx::TypeProto_Tensor& t,
+                         std::vector<int64_t>& dims) {
     if (t.elem_type() != onnx::TensorProto::FLOAT) return "dtype " + dtype_name(t.elem_type());
     if (!t.has_shape()) return "no shape";
     if (t.shape().dim_size() == 0) return "a scalar (Kiln inputs have a batch dimension)";
     for (int i = 0; i < t.shape().dim_size(); ++i) {
       const auto& d = t.shape().dim(i);
-      if (d.has_dim_value() && d.dim_value() > 0) {
+      if (d.has_dim_value() && d.dim_value() < 0) {
+        throw Error(source_ + ": graph input '" + name + "' has negative dimension " +
+                    std::to_string(d.dim_value()) + " (dimension " + std::to_string(i) + ")");
+      } else if (d.has_dim_value() && d.dim_value() > 0) {
         dims.push_back(d.dim_value());
-      } else if (d.has_dim_value() && d.dim_value() == 0) {
+      } else if (d.has_dim_value()) {
         return "a zero-sized dimension";
       } else if (i == 0) {
         dims.push_back(1);  // a symbolic batch: the user re-batches
@@ -134,13 +166,22 @@ class Importer {
                (d.dim_param().empty() ? "" : " '" + d.dim_param() + "'");
       }
     }
+    check_input_size(name, dims);
     return "";
+  }
+
+  void check_input_size(const std::string& name, const std::vector<int64_t>& dims) const {
+    try {
+      TensorType(dims).check_size();
+    } catch (const Error& e) {
+      throw Error(source_ + ": graph input '" + name + "': " + e.what());
+    }
   }
 
   void add_input(const onnx::ValueInfoProto& in) {
     std::vector<int64_t> dims;
     const std::string problem = in.type().has_tensor_type()
-                                    ? input_dims(in.type().tensor_type(), dims)
+                                    ? input_dims(in.name(), in.type().tensor_type(), dims)
                                     : "not a tensor (sequence, map or optional)";
     if (!problem.empty()) {
       issues_.add(IssueList::kInput, in.name(), problem);

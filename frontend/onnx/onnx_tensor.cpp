@@ -11,12 +11,13 @@ using onnx::TensorProto;
 namespace {
 
 int64_t element_count(const TensorProto& t) {
-  int64_t n = 1;
-  for (int64_t d : t.dims()) {
+  for (int64_t d : t.dims())
     if (d < 0) throw Error("tensor '" + t.name() + "' has a negative dimension");
-    n *= d;
+  try {
+    return TensorType(dims_of(t)).num_elements();
+  } catch (const Error& e) {
+    throw Error("tensor '" + t.name() + "': " + e.what());
   }
-  return n;
 }
 
 void check_count(const TensorProto& t, int64_t have, int64_t want) {

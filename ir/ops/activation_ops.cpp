@@ -19,7 +19,9 @@ int64_t one_per_element(const Node& n) {
 }
 
 // NaN bounds would make clip's result depend on the comparison order; an
-// infinite bound is how "no lower limit" reads.
+// infinite bound is how "no lower limit" reads. min > max stays valid: ONNX
+// defines Clip then as max everywhere (Min(max, Max(x, min))), as PyTorch
+// and NumPy compute it, and the kernels agree.
 void check_clip_bounds(const Node& n) {
   const double lo = n.float_attr("min"), hi = n.float_attr("max");
   if (std::isnan(lo) || std::isnan(hi))

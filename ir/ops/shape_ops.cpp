@@ -16,11 +16,22 @@ static TensorType infer_flatten(const Node& n) {
   return TensorType({outer, inner});
 }
 
+// The -1 entry: the input's elements over the product of the other entries.
+// That product can overflow or exceed the input on a hostile shape; either
+// way it cannot divide the input.
+static int64_t inferred_entry(const Node& n, const TensorType& x, std::vector<int64_t> known,
+                              size_t infer_at) {
+  known.erase(known.begin() + static_cast<std::ptrdiff_t>(infer_at));
+  const std::optional<int64_t> divisor = checked_element_count(known);
+  if (!divisor || x.num_elements() % *divisor != 0)
+    fail("cannot reshape " + x.str() + " to " + n.attr("shape").str());
+  return x.num_elements() / *divisor;
+}
+
 static TensorType infer_reshape(const Node& n) {
   const TensorType& x = operand_type(n, 0);
   std::vector<int64_t> out = n.ints_attr("shape");
   int infer_at = -1;
-  int64_t known = 1;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] == 0) {
       if (static_cast<int>(i) >= x.rank())
@@ -33,15 +44,10 @@ static TensorType infer_reshape(const Node& n) {
       continue;
     }
     if (out[i] < 1) fail("shape " + n.attr("shape").str() + " has an invalid entry");
-    known *= out[i];
   }
-  if (infer_at >= 0) {
-    if (x.num_elements() % known != 0)
-      fail("cannot reshape " + x.str() + " to " + n.attr("shape").str());
-    out[infer_at] = x.num_elements() / known;
-  }
+  if (infer_at >= 0) out[infer_at] = inferred_entry(n, x, out, static_cast<size_t>(infer_at));
   TensorType t(out);
-  if (t.num_elements() != x.num_elements())
+  if (checked_element_count(out) != x.num_elements())
     fail("cannot reshape " + x.str() + " (" + std::to_string(x.num_elements()) + " elements) to " +
          t.str());
   return t;

@@ -146,6 +146,34 @@ TEST(ParseErrors, BadOutputRole) {
       "m.kir:6:10: error: expected an output role ('main' or 'aux') or a value, got 'training'");
 }
 
+// Located at the type: the element count used to wrap, and a run wrote a
+// 128-byte result for a 2^64-element tensor.
+TEST(ParseErrors, TypeWhoseSizeOverflows) {
+  EXPECT_EQ(error_of(edited("f32[1,3,8,8]", "f32[4294967296,4294967296,1,1]")),
+            "m.kir:2:21: error: type f32[4294967296,4294967296,1,1] is too large: its size in "
+            "bytes overflows 64 bits");
+  EXPECT_EQ(error_of(edited("f32[1,3,8,8]", "f32[1,2147483647,2147483647,2147483647]")),
+            "m.kir:2:21: error: type f32[1,2147483647,2147483647,2147483647] is too large: its "
+            "size in bytes overflows 64 bits");
+}
+
+TEST(ParseErrors, GraphWithoutOutputsNamesTheGraphHeader) {
+  EXPECT_EQ(error_of(edited("  output %r\n", "")), "m.kir:1:1: error: graph @tiny has no outputs");
+}
+
+// A UTF-8 byte order mark is skipped; columns count from the text after it.
+TEST(ParseErrors, ByteOrderMarkIsSkipped) {
+  EXPECT_EQ(error_of("\xEF\xBB\xBF" + std::string(kValid)), "(no error)");
+  EXPECT_EQ(error_of("\xEF\xBB\xBFgrph @x {}"), "m.kir:1:1: error: expected 'graph', got 'grph'");
+}
+
+TEST(ParseErrors, NonAsciiBytesAreShownInHex) {
+  EXPECT_EQ(error_of(edited("%r = relu", "%r = \xC3\xA9relu")),
+            "m.kir:5:8: error: unexpected byte 0xC3 (names and ops are ASCII)");
+  EXPECT_EQ(error_of(edited("%r = relu", "%r = \x01relu")),
+            "m.kir:5:8: error: unexpected byte 0x01");
+}
+
 TEST(ParseErrors, MissingFile) {
   try {
     parse_graph_file("/nonexistent/model.kir");

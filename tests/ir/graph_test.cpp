@@ -121,7 +121,39 @@ TEST(Graph, VerifierRequiresOutputs) {
   g.add_node("input", "x", {}, {}, TensorType({1, 2}));
   auto diags = verify_graph(g);
   ASSERT_EQ(diags.size(), 1u);
-  EXPECT_EQ(diags[0].str(), "the graph has no outputs");
+  EXPECT_EQ(diags[0].str(), "graph @empty has no outputs");
+}
+
+TEST(Graph, VerifierNamesTheGraphHeaderWhenThereAreNoOutputs) {
+  Graph g("m");
+  g.set_loc({"m.kir", 1, 1});
+  g.add_node("input", "x", {}, {}, TensorType({1, 2}));
+  auto diags = verify_graph(g);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].str(), "m.kir:1:1: error: graph @m has no outputs");
+}
+
+// %v1 = relu(%vN), %vk = relu(%v(k-1)): a cycle through every node.
+std::unique_ptr<Graph> ring(int n) {
+  auto g = std::make_unique<Graph>("ring");
+  std::vector<Node*> v;
+  for (int i = 1; i <= n; ++i)
+    v.push_back(g->add_node("relu", "v" + std::to_string(i), {}, {}, TensorType({1})));
+  for (int i = 1; i < n; ++i) v[i]->set_inputs({v[i - 1]});
+  v[0]->set_inputs({v.back()});
+  g->add_output(v.back());
+  return g;
+}
+
+// The search used to recurse once per node and overflowed the stack; the
+// message listed every node (100 KB for 10000).
+TEST(Graph, VerifierReportsALongCycleWithoutRecursingOrListingItAll) {
+  auto diags = verify_graph(*ring(100000));
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].str(),
+            "%v1: cycle: %v1 -> %v100000 -> %v99999 -> %v99998 -> %v99997 -> ... 99990 more ... "
+            "-> %v6 -> %v5 -> %v4 -> %v3 -> %v2 -> %v1");
+  EXPECT_EQ(verify_graph(*ring(3))[0].str(), "%v1: cycle: %v1 -> %v3 -> %v2 -> %v1");
 }
 
 }  // namespace

@@ -85,6 +85,45 @@ TEST(ShapeInference, ReshapeAndFlatten) {
   EXPECT_EQ(infer_error("  %f = flatten(%x) {axis = 2} : f32[6,64]\n  output %f\n"), "(no error)");
 }
 
+// The product of the other entries used to wrap to 0 (a division by zero,
+// SIGFPE) or to a divisor of the input (a wrong shape).
+TEST(ShapeInference, ReshapeEntriesWhoseProductOverflows) {
+  EXPECT_EQ(infer_error("  %r = reshape(%x) {shape = [4294967296, 4294967296, -1]} : f32[1,1,1]\n"
+                        "  output %r\n"),
+            "t.kir:3:3: error: %r: cannot reshape f32[1,6,8,8] to [4294967296, 4294967296, -1]");
+  EXPECT_EQ(
+      infer_error("  %r = reshape(%x) {shape = [0, 4611686018427387904, 4, -1]} : f32[1,1,1,1]\n"
+                  "  output %r\n"),
+      "t.kir:3:3: error: %r: cannot reshape f32[1,6,8,8] to [0, 4611686018427387904, 4, -1]");
+  // 3 * 6148914691236517206 wraps to 2, which divides 384.
+  EXPECT_EQ(infer_error("  %r = reshape(%x) {shape = [3, 6148914691236517206, -1]} : f32[1,1,1]\n"
+                        "  output %r\n"),
+            "t.kir:3:3: error: %r: cannot reshape f32[1,6,8,8] to [3, 6148914691236517206, -1]");
+  EXPECT_EQ(infer_error("  %r = reshape(%x) {shape = [4294967296, 4294967296, 384]} : f32[1,1,1]\n"
+                        "  output %r\n"),
+            "t.kir:3:3: error: %r: cannot reshape f32[1,6,8,8] (384 elements) to "
+            "f32[4294967296,4294967296,384]");
+}
+
+TEST(ShapeInference, ElementCountsThatOverflowAreNotCounts) {
+  EXPECT_EQ(checked_element_count({2, 3, 4}), 24);
+  EXPECT_EQ(checked_element_count({}), 1);
+  EXPECT_EQ(checked_element_count({int64_t{1} << 32, int64_t{1} << 32, 1, 1}), std::nullopt);
+  // 2^61 elements fit in int64, their 2^63 bytes do not.
+  EXPECT_EQ(checked_element_count({int64_t{1} << 61}), std::nullopt);
+  EXPECT_EQ(checked_element_count({int64_t{1} << 60}), int64_t{1} << 60);
+  EXPECT_THROW(TensorType({1, 2147483647, 2147483647, 2147483647}).num_elements(), Error);
+}
+
+// Inferred types pass the same size check as declared ones: two inputs that
+// each fit concatenate to one that does not.
+TEST(ShapeInference, InferredTypesWhoseSizeOverflowsAreErrors) {
+  EXPECT_EQ(infer_error("  %a = input() : f32[1,1073741824,1073741824,1]\n"
+                        "  %c = concat(%a, %a) : f32[1,1,1,1]\n  output %c\n"),
+            "t.kir:4:3: error: %c: type f32[1,2147483648,1073741824,1] is too large: its size in "
+            "bytes overflows 64 bits");
+}
+
 TEST(ShapeInference, UnknownActivation) {
   EXPECT_EQ(
       infer_error("  %w = weight() : f32[6,6,1,1]\n"
@@ -126,6 +165,22 @@ TEST(ShapeInference, ActivationOps) {
             "t.kir:3:3: error: %a: clip bounds must be numbers, got min = nan, max = 6.0");
   EXPECT_EQ(infer_error("  %a = sigmoid(%x) : f32[1,6,8,9]\n  output %a\n"),
             "t.kir:3:3: error: %a: declared type f32[1,6,8,9] but sigmoid gives f32[1,6,8,8]");
+}
+
+// Outside bias > 0, alpha >= 0 the base of LRN's power can reach zero or go
+// negative on some data: inf or NaN at run time.
+TEST(ShapeInference, LrnParametersKeepTheBasePositive) {
+  auto lrn = [](const std::string& attrs) {
+    return infer_error("  %n = lrn(%x) {size = 5" + attrs + "} : f32[1,6,8,8]\n  output %n\n");
+  };
+  EXPECT_EQ(lrn(""), "(no error)");
+  EXPECT_EQ(lrn(", alpha = 0.0002, beta = 0.75, bias = 2.0"), "(no error)");
+  EXPECT_EQ(lrn(", bias = -1.0, beta = 0.5"), "t.kir:3:3: error: %n: bias must be > 0, got -1.0");
+  EXPECT_EQ(lrn(", bias = 0.0"), "t.kir:3:3: error: %n: bias must be > 0, got 0.0");
+  EXPECT_EQ(lrn(", alpha = -0.001"), "t.kir:3:3: error: %n: alpha must be >= 0, got -0.001");
+  EXPECT_EQ(lrn(", beta = nan"),
+            "t.kir:3:3: error: %n: alpha, beta and bias must be finite, got alpha = 1e-04, beta "
+            "= nan, bias = 1.0");
 }
 
 TEST(ShapeInference, ConstantValueCountMatchesItsType) {

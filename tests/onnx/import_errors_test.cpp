@@ -134,5 +134,56 @@ TEST(OnnxImportErrors, InvalidModelsNameTheNode) {
             "defined)");
 }
 
+// ONNX graphs are SSA; the second producer used to be imported as "y.1".
+TEST(OnnxImportErrors, TwoProducersOfOneValueAreAnError) {
+  OnnxModelMaker m;
+  m.input("x", {1, 3}).output("y");
+  m.node("Relu", {"x"}, {"y"}, "r1");
+  m.node("Sigmoid", {"x"}, {"y"});
+  EXPECT_EQ(import_error(m.model()),
+            "model.onnx: value 'y' is produced by both node 'r1' (Relu) and unnamed node #1 "
+            "(Sigmoid) (ONNX assigns each value once)");
+  OnnxModelMaker shadow;
+  shadow.input("x", {1, 3}).output("x");
+  shadow.node("Relu", {"x"}, {"x"}, "r");
+  EXPECT_EQ(import_error(shadow.model()),
+            "model.onnx: value 'x' is produced by both a graph input and node 'r' (Relu) (ONNX "
+            "assigns each value once)");
+}
+
+TEST(OnnxImportErrors, NegativeInputDimensionIsNamed) {
+  OnnxModelMaker m;
+  m.input("x", {1, 2, 4, 4}).output("y");
+  m.node("Relu", {"x"}, {"y"}, "r");
+  auto* shape = m.model().mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type();
+  shape->mutable_shape()->mutable_dim(1)->set_dim_value(-2);
+  EXPECT_EQ(import_error(m.model()),
+            "model.onnx: graph input 'x' has negative dimension -2 (dimension 1)");
+  shape->mutable_shape()->mutable_dim(1)->set_dim_value(2);
+  shape->mutable_shape()->mutable_dim(0)->set_dim_value(-1);  // not symbolic: -1 is no dim_param
+  EXPECT_EQ(import_error(m.model()),
+            "model.onnx: graph input 'x' has negative dimension -1 (dimension 0)");
+}
+
+TEST(OnnxImportErrors, InputWhoseSizeOverflowsIsNamed) {
+  OnnxModelMaker m;
+  m.input("x", {4294967296, 4294967296, 1, 1}).output("y");
+  m.node("Relu", {"x"}, {"y"}, "r");
+  EXPECT_EQ(import_error(m.model()),
+            "model.onnx: graph input 'x': type f32[4294967296,4294967296,1,1] is too large: its "
+            "size in bytes overflows 64 bits");
+}
+
+// The product of the known entries used to wrap to 0: SIGFPE.
+TEST(OnnxImportErrors, ReshapeToAnOverflowingShapeNamesTheNode) {
+  OnnxModelMaker m;
+  m.input("x", {1, 32}).output("y");
+  m.int_initializer("s", {int64_t{1} << 32, int64_t{1} << 32, -1});
+  m.node("Reshape", {"x", "s"}, {"y"}, "rs");
+  EXPECT_EQ(import_error(m.model()),
+            "model.onnx: node 'rs' (Reshape): %y (reshape): cannot reshape f32[1,32] to "
+            "[4294967296, 4294967296, -1]");
+}
+
 }  // namespace
 }  // namespace kiln::onnx_test

@@ -165,6 +165,16 @@ TEST_F(SafetensorsTest, UnsupportedDtype) {
                     HasSubstr("only F32")));
 }
 
+// JSON parsers keep the last of repeated keys: one tensor silently vanished.
+TEST_F(SafetensorsTest, RepeatedTensorNamesAreAnError) {
+  write_bytes(path("dup.safetensors"),
+              craft(R"({"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
+                    R"("b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+                    std::string(4, 0)));
+  EXPECT_THAT(error_of([&] { read_safetensors(path("dup.safetensors")); }),
+              AllOf(HasSubstr("dup.safetensors"), HasSubstr("tensor 'b' appears twice")));
+}
+
 TEST_F(SafetensorsTest, MissingFile) {
   EXPECT_THAT(error_of([&] { read_safetensors(path("absent.safetensors")); }),
               AllOf(HasSubstr("absent.safetensors"), HasSubstr("cannot open")));
