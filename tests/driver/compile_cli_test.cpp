@@ -114,6 +114,20 @@ TEST_F(CompileCli, TruncatedWeightsAreAnError) {
   EXPECT_NE(r.err.find("weights.bin"), std::string::npos) << r.err;
 }
 
+// dlopen of a cut-off library used to die of SIGBUS.
+TEST_F(CompileCli, TruncatedLibraryIsAnError) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  const std::string dir = scratch_->file("cut_so");
+  fs::copy(scratch_->file("a"), dir, fs::copy_options::recursive);
+  fs::resize_file(dir + "/libkiln_model.so", 20000);
+  KilnResult r = run_kiln({"run", dir});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find(dir + "/libkiln_model.so is truncated or not a shared library (20000 "
+                             "bytes, needs "),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(CompileCliFlags, BadTargetIsAUsageError) {
   KilnResult r = run_kiln({"compile", "nin", "-o", "/tmp/never", "--target=vax"});
   EXPECT_EQ(r.status, 2);
