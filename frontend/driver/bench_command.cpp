@@ -51,17 +51,6 @@ class TempArtifact {
   fs::path dir_;
 };
 
-// Options that shape compilation mean nothing for a compiled artifact:
-// silently ignoring them would benchmark something other than asked for.
-std::string artifact_conflict(const BenchArgs& a) {
-  for (const char* opt :
-       {"--batch", "--target", "--weights", "--allow-extra-weights", "--jobs", "--conv-algorithm"})
-    if (a.app->count(opt) > 0)
-      return fmt::format("{} cannot be used with an artifact directory ({} is compiled already)",
-                         opt, a.model.model);
-  return "";
-}
-
 std::string cache_dir(const HalideFlags& f) {
   return f.cache_dir.empty() ? halide::default_cache_dir() : f.cache_dir;
 }
@@ -145,7 +134,8 @@ void write_reports(const BenchArgs& a, const BenchReport& r) {
 
 int bench(const BenchArgs& a) {
   if (is_artifact_dir(a.model.model)) {
-    if (std::string conflict = artifact_conflict(a); !conflict.empty()) {
+    if (std::string conflict = artifact_conflict(*a.app, a.model.model, compile_only_options());
+        !conflict.empty()) {
       fmt::print(stderr, "error: {}\n", conflict);
       return kUsageError;
     }

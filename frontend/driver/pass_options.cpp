@@ -88,6 +88,14 @@ void add_pass_options(CLI::App& app, PassFlags& f) {
   add_numerics_options(app, f);
 }
 
+std::vector<std::string> pass_option_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* o :
+       app.get_options([](const CLI::Option* o) { return o->get_group() == kGroup; }))
+    names.push_back(o->get_name());
+  return names;
+}
+
 std::vector<std::string> normalize_opt_level(std::vector<std::string> args) {
   for (std::string& a : args) {
     if (a == "--") break;
