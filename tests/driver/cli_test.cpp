@@ -76,6 +76,14 @@ TEST_F(DriverCli, BadPassFlagsExitTwo) {
                      "--numerics-tolerance");
 }
 
+TEST_F(DriverCli, TargetsForAnotherPlatformAreRefusedUpFront) {
+  for (const char* target : {"arm-64-linux", "x86-32-linux", "x86-64-windows"}) {
+    SCOPED_TRACE(target);
+    expect_usage_error({"compile", model_, "-o", dir_.file("never"), "--target", target},
+                       std::string("--target: target '") + target + "' is for another platform");
+  }
+}
+
 TEST_F(DriverCli, MissingModelArgumentExitsTwo) {
   expect_usage_error({"dump"}, "MODEL");
   expect_usage_error({"run", "--batch", "2"}, "MODEL");
