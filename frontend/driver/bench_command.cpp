@@ -17,6 +17,7 @@
 #include "frontend/driver/halide_options.h"
 #include "frontend/driver/machine_peak.h"
 #include "frontend/driver/model_options.h"
+#include "frontend/driver/number_validators.h"
 #include "frontend/driver/output_file.h"
 
 namespace fs = std::filesystem;
@@ -165,7 +166,7 @@ void add_bench_options(CLI::App& app, BenchArgs& a) {
   app.add_option("--peak-gflops", a.peak_gflops,
                  "Use this peak (GFLOP/s for all threads, e.g. a datasheet figure) instead of "
                  "measuring it")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_finite_number())
       ->excludes("--remeasure-peak");
 }
 

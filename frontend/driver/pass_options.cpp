@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "frontend/driver/number_validators.h"
+
 namespace kiln::driver {
 
 namespace {
@@ -69,7 +71,7 @@ void add_numerics_options(CLI::App& app, PassFlags& f) {
                        ->group(kGroup);
   app.add_option("--numerics-tolerance", f.numerics_tolerance,
                  "Relative tolerance for --verify-numerics")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_finite_number())
       ->needs(numerics)
       ->capture_default_str()
       ->group(kGroup);
