@@ -4,6 +4,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -51,6 +52,10 @@ int64_t checked_elements(const std::vector<int64_t>& dims) {
 }  // namespace
 
 SafetensorsReader::SafetensorsReader(const std::string& path) : path_(path) {
+  // An ifstream opens a directory and then reports its size as 2^63-1 bytes.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(path + ": is a directory, not a safetensors file");
   in_.open(path, std::ios::binary);
   if (!in_) throw Error(path + ": cannot open: " + std::strerror(errno));
   in_.seekg(0, std::ios::end);

@@ -89,8 +89,10 @@ TensorMap make_inputs(const Graph& g, const std::vector<std::string>& specs, uin
   uint64_t index = 0;
   for (const Node* n : g.inputs()) {
     auto it = files.find(n->name());
-    inputs[n->name()] = it != files.end() ? read_input(*n, it->second, advice)
-                                          : seeded_input(n->type(), seed + index);
+    inputs[n->name()] = allocating("input %" + n->name(), n->type(), [&] {
+      return it != files.end() ? read_input(*n, it->second, advice)
+                               : seeded_input(n->type(), seed + index);
+    });
     ++index;
   }
   return inputs;
