@@ -3,6 +3,7 @@
 // model, weights or input); each failure prints one message to stderr.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,9 @@ int main(int argc, char** argv) {
     return kUsageError;
   } catch (const kiln::Error& e) {
     report(e);
+  } catch (const std::bad_alloc&) {
+    // Where the library knows which tensor it was, it says so (kiln::allocating).
+    std::cerr << "error: out of memory\n";
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
   }

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
@@ -54,6 +55,10 @@ json parse_rejecting_repeated_names(const std::string& text, const std::string& 
 }  // namespace
 
 SafetensorsReader::SafetensorsReader(const std::string& path) : path_(path) {
+  // An ifstream opens a directory and then reports its size as 2^63-1 bytes.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(path + ": is a directory, not a safetensors file");
   in_.open(path, std::ios::binary);
   if (!in_) throw Error(path + ": cannot open: " + std::strerror(errno));
   in_.seekg(0, std::ios::end);

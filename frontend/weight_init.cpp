@@ -160,7 +160,9 @@ WeightMap seeded_weights(const Graph& g, uint64_t seed) {
   auto fill = [&] {
     for (size_t i = next++; i < nodes.size(); i = next++) {
       try {
-        tensors[i] = seeded_tensor(nodes[i]->name(), nodes[i]->type(), roles[i], seed);
+        const Node& w = *nodes[i];
+        tensors[i] = allocating("weight %" + w.name(), w.type(),
+                                [&] { return seeded_tensor(w.name(), w.type(), roles[i], seed); });
       } catch (...) {
         failed[i] = std::current_exception();
       }

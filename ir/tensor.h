@@ -2,9 +2,12 @@
 #pragma once
 
 #include <map>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "ir/error.h"
 #include "ir/types.h"
 
 namespace kiln {
@@ -23,6 +26,23 @@ struct Tensor {
   float* ptr() { return data.data(); }
   const float* ptr() const { return data.data(); }
 };
+
+// The kiln::Error for failing to allocate `what` ("input %x"), a tensor of `type`:
+// "out of memory allocating input %x f32[1,2147483647,4,4] (137438953408 bytes)".
+Error out_of_memory(const std::string& what, const TensorType& type);
+
+// f(), with an allocation failure (std::bad_alloc, or std::length_error for a size no vector
+// can hold) reported as out_of_memory(what, type) rather than a bare "std::bad_alloc".
+template <typename F>
+auto allocating(const std::string& what, const TensorType& type, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    throw out_of_memory(what, type);
+  } catch (const std::length_error&) {
+    throw out_of_memory(what, type);
+  }
+}
 
 // Weights by name (the `weight` node's value name without '%').
 using WeightMap = std::map<std::string, Tensor>;

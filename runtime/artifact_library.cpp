@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "runtime/cpu_features.h"
+#include "runtime/elf_check.h"
 #include "runtime/error.h"
 
 namespace kiln::rt {
@@ -16,6 +17,7 @@ ArtifactLibrary::ArtifactLibrary(const std::string& dir) {
     throw Error("artifact directory '" + dir + "' does not exist");
   }
   if (!std::filesystem::exists(path)) throw Error(path + " is missing: not a Kiln artifact");
+  check_elf_complete(path);  // dlopen of a cut-off file dies of SIGBUS instead of failing
   // RTLD_LOCAL: every artifact keeps its own Halide runtime (thread pool, error handler).
   handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle_ == nullptr) throw Error("cannot load " + path + ": " + dlerror());

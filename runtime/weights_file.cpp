@@ -52,14 +52,28 @@ void check_header(const wf::Header& h, const std::string& path, uint64_t file_by
   if (std::memcmp(h.magic, wf::kMagic, sizeof h.magic) != 0) {
     throw Error(path + " is not a Kiln weights file (bad magic)");
   }
-  if (h.version != wf::kVersion || h.header_bytes != sizeof(wf::Header) ||
-      h.alignment != wf::kAlignment) {
+  if (h.version != wf::kVersion) {
     throw Error(path + " has weights format version " + std::to_string(h.version) +
                 ", this runtime reads version " + std::to_string(wf::kVersion));
   }
-  // Compared by subtraction: a corrupt payload size must not overflow the sum.
-  const uint64_t want_file = h.header_bytes + h.payload_bytes;
-  if (h.payload_bytes > file_bytes - h.header_bytes) {
+  // Version 1 fixes both fields, so another value is damage rather than a newer format.
+  if (h.header_bytes != sizeof(wf::Header)) {
+    throw Error(path + " is corrupted: its header says it is " + std::to_string(h.header_bytes) +
+                " bytes long, version " + std::to_string(wf::kVersion) + " headers are " +
+                std::to_string(sizeof(wf::Header)));
+  }
+  if (h.alignment != wf::kAlignment) {
+    throw Error(path + " is corrupted: its header gives a payload alignment of " +
+                std::to_string(h.alignment) + " bytes, version " + std::to_string(wf::kVersion) +
+                " uses " + std::to_string(wf::kAlignment));
+  }
+  // A corrupt payload size must not wrap the sum around to a plausible length.
+  uint64_t want_file = 0;
+  if (__builtin_add_overflow(h.header_bytes, h.payload_bytes, &want_file)) {
+    throw Error(path + " is corrupted: its header claims a payload of " +
+                std::to_string(h.payload_bytes) + " bytes, more than any file holds");
+  }
+  if (want_file > file_bytes) {
     throw Error(path + " is truncated: " + std::to_string(file_bytes) + " bytes, expected " +
                 std::to_string(want_file));
   }

@@ -35,7 +35,7 @@ void lower_lrn(LoweringContext& cx, const Node& n) {
   LrnSpec s;
   s.n = static_cast<int>(x.dim(0)), s.c = static_cast<int>(x.dim(1));
   s.h = static_cast<int>(x.dim(2)), s.w = static_cast<int>(x.dim(3));
-  s.size = static_cast<int>(n.int_attr("size"));
+  s.size = n.int_attr("size");
   s.alpha = static_cast<float>(n.float_attr("alpha"));
   s.beta = static_cast<float>(n.float_attr("beta"));
   s.bias = static_cast<float>(n.float_attr("bias"));

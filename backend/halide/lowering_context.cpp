@@ -125,14 +125,43 @@ void LoweringContext::set_value(const Node& n, int tensor, Layout layout) {
   produced_layout_.emplace(&n, layout);
 }
 
+namespace {
+
+// Weights and constants have no kernel: a value of theirs comes straight from the blob.
+bool is_parameter(const Node& n) {
+  return n.is("weight") || n.is("constant");
+}
+
+}  // namespace
+
 Layout LoweringContext::layout_of(const Node& n) const {
   auto it = produced_layout_.find(&n);
-  if (it == produced_layout_.end())
-    throw Error("halide backend: %" + n.name() + " is used before it was lowered");
-  return it->second;
+  if (it != produced_layout_.end()) return it->second;
+  if (is_parameter(n)) return Layout::plain;  // as value() places it
+  throw Error("halide backend: %" + n.name() + " is used before it was lowered");
+}
+
+int LoweringContext::parameter_value(const Node& n) {
+  std::vector<float> values;
+  if (n.is("constant")) {
+    const std::vector<double>& given = n.floats_attr("value");
+    values.assign(given.begin(), given.end());
+  } else {
+    values = weight_values(n).data;
+  }
+  if (static_cast<int64_t>(values.size()) != n.type().num_elements()) {
+    unsupported(n,
+                "has " + std::to_string(values.size()) + " values for its type " + n.type().str());
+  }
+  const int t = add_weights(n.name(), plain_extents(n.type()), values);
+  set_value(n, t, Layout::plain);
+  return t;
 }
 
 int LoweringContext::value(const Node& n, Layout layout) {
+  // A weight or constant used as data (a graph output, an operand other than a conv or dense
+  // layer's weights): its plain values go into the blob once, for kernels to read.
+  if (!has_value(n) && is_parameter(n)) parameter_value(n);
   auto it = values_.find(&n);
   if (it == values_.end())
     throw Error("halide backend: %" + n.name() + " is used before it was lowered");

@@ -67,6 +67,7 @@ class LoweringContext {
 
   // Where the value of `n` lives, in the given layout; converting (and
   // remembering the converted tensor) when it was produced in the other one.
+  // A weight or constant lives in the weights blob, plain.
   int value(const Node& n, Layout layout);
   bool has_value(const Node& n) const { return values_.count(&n) != 0; }
   void set_value(const Node& n, int tensor, Layout layout);
@@ -80,6 +81,8 @@ class LoweringContext {
 
  private:
   int convert(int tensor, const Node& n, Layout from, Layout to);
+  // Places the values of weight or constant `n` in the blob as its plain value.
+  int parameter_value(const Node& n);
 
   const Graph& graph_;
   const WeightMap& weights_;

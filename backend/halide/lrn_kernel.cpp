@@ -100,10 +100,15 @@ LrnPipeline define_lrn(const LrnSpec& s, int block) {
   Expr value = p.input(p.r.x, x, y, p.r.y, n);
   p.squares(channel, x, y, n) = Halide::select(channel < s.c, value * value, 0.0f);
 
-  const int below = (s.size - 1) / 2, above = s.size / 2;
+  // Every channel lies within C - 1 of every other, so window terms beyond that only add the
+  // zeros outside [0, C): clamping keeps the sum at most 2C - 1 terms however large `size` is
+  // (a million terms took Halide minutes to compile). The divisor below keeps the op's `size`.
+  const int reach = s.c - 1;
+  const int below = static_cast<int>(std::min<int64_t>((s.size - 1) / 2, reach));
+  const int above = static_cast<int>(std::min<int64_t>(s.size / 2, reach));
   std::vector<Expr> window;
   for (int j = -below; j <= above; ++j) window.push_back(p.squares(cb * V + v + j, x, y, n));
-  Expr scale = s.bias + (s.alpha / float(s.size)) * tree_sum(window);
+  Expr scale = s.bias + (s.alpha / static_cast<float>(s.size)) * tree_sum(window);
   const bool scale_positive = s.bias > 0 && s.alpha >= 0;  // a sum of squares is >= 0
   Expr normalised = divide_by_power(p.input(v, x, y, cb, n), scale, s.beta, scale_positive);
   p.output(v, x, y, cb, n) = Halide::select(cb * V + v < s.c, normalised, 0.0f);
@@ -127,7 +132,8 @@ void schedule_lrn(LrnPipeline& p, const Halide::Target& /*target*/) {
       .vectorize(p.v)
       .fuse(yo, p.n, task)
       .parallel(task);
-  // One input row of squares at a time: (C + size) * W floats, L1-resident for the CNN shapes.
+  // One input row of squares at a time: about (C + min(size, 2C)) * W floats, L1-resident for
+  // the CNN shapes.
   p.squares.compute_at(p.output, yi).vectorize(p.c, p.block);
   // The update writes lane r.x of block r.y to channel r.y * V + r.x, a different element for
   // every (r.x, r.y), so vectorizing r.x has no race (Halide cannot prove it through the sum).

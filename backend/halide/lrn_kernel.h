@@ -10,13 +10,14 @@
 //
 // The window crosses channel blocks, so the kernel first copies the squares of one input row
 // into a scratch row with channels contiguous ([x][c], zero past both channel ends) and then
-// sums `size` unaligned vector loads from it per output vector.
+// sums min(size, 2C - 1) unaligned vector loads from it per output vector.
 //
 // JIT: LrnKernel k(spec); auto out = k.make_output(); k.run(in, out);
 // AOT: compile_lrn(spec, target, "norm1", "out/norm1") gives
 //      `int norm1(halide_buffer_t* input, halide_buffer_t* output)`.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,7 @@ namespace kiln::halide {
 
 struct LrnSpec {
   int n = 1, c = 1, h = 1, w = 1;
-  int size = 5;  // channels in the window
+  int64_t size = 5;  // channels in the window, as the op gives it (may far exceed c)
   float alpha = 1e-4f, beta = 0.75f, bias = 1.0f;
 
   // The IR's count: (2 * size + 4) per element.

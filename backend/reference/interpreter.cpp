@@ -90,7 +90,7 @@ Tensor evaluate_unchecked(const Node& n, const std::vector<const Tensor*>& opera
 
 Tensor evaluate_node(const Node& n, const std::vector<const Tensor*>& operands) {
   try {
-    return evaluate_unchecked(n, operands);
+    return allocating("its result", n.type(), [&] { return evaluate_unchecked(n, operands); });
   } catch (const Error& e) {
     // Node::attr already names the node and its location.
     const std::string self = "%" + n.name() + ":";

@@ -17,6 +17,7 @@
 #include "frontend/driver/halide_options.h"
 #include "frontend/driver/machine_peak.h"
 #include "frontend/driver/model_options.h"
+#include "frontend/driver/number_validators.h"
 #include "frontend/driver/output_file.h"
 
 namespace fs = std::filesystem;
@@ -50,17 +51,6 @@ class TempArtifact {
  private:
   fs::path dir_;
 };
-
-// Options that shape compilation mean nothing for a compiled artifact:
-// silently ignoring them would benchmark something other than asked for.
-std::string artifact_conflict(const BenchArgs& a) {
-  for (const char* opt :
-       {"--batch", "--target", "--weights", "--allow-extra-weights", "--jobs", "--conv-algorithm"})
-    if (a.app->count(opt) > 0)
-      return fmt::format("{} cannot be used with an artifact directory ({} is compiled already)",
-                         opt, a.model.model);
-  return "";
-}
 
 std::string cache_dir(const HalideFlags& f) {
   return f.cache_dir.empty() ? halide::default_cache_dir() : f.cache_dir;
@@ -145,7 +135,8 @@ void write_reports(const BenchArgs& a, const BenchReport& r) {
 
 int bench(const BenchArgs& a) {
   if (is_artifact_dir(a.model.model)) {
-    if (std::string conflict = artifact_conflict(a); !conflict.empty()) {
+    if (std::string conflict = artifact_conflict(*a.app, a.model.model, compile_only_options());
+        !conflict.empty()) {
       fmt::print(stderr, "error: {}\n", conflict);
       return kUsageError;
     }
@@ -175,7 +166,7 @@ void add_bench_options(CLI::App& app, BenchArgs& a) {
   app.add_option("--peak-gflops", a.peak_gflops,
                  "Use this peak (GFLOP/s for all threads, e.g. a datasheet figure) instead of "
                  "measuring it")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_finite_number())
       ->excludes("--remeasure-peak");
 }
 

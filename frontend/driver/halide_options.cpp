@@ -20,12 +20,24 @@ std::string expand_target(const std::string& name) {
   return name;
 }
 
+// Architecture, bits and OS of `t`, without features ("x86-64-linux").
+std::string platform_of(const Halide::Target& t) {
+  return Halide::Target(t.os, t.arch, t.bits).to_string();
+}
+
 CLI::Validator target_validator() {
   return CLI::Validator(
       [](std::string& name) {
-        if (!Halide::Target::validate_target_string(expand_target(name)))
+        const std::string expanded = expand_target(name);
+        if (!Halide::Target::validate_target_string(expanded))
           return "unknown target '" + name +
                  "' (host, x86-64-avx2, x86-64-avx512, or a Halide target string)";
+        // Artifacts are linked by this machine's cc into a library for its own runtime, and
+        // the schedules are x86's: another platform would fail late, with raw linker output.
+        const std::string host = platform_of(Halide::get_host_target());
+        if (platform_of(Halide::Target(expanded)) != host)
+          return "target '" + name + "' is for another platform: Kiln compiles for this " +
+                 "machine's (" + host + "), e.g. host, x86-64-avx2 or x86-64-avx512";
         return std::string();
       },
       "TARGET");

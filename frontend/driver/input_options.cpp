@@ -55,13 +55,20 @@ std::map<std::string, std::string> files_by_input(const Graph& g,
   return files;
 }
 
-Tensor read_input(const Node& input, const std::string& path) {
+std::string batch_hint(const Node& input, const Tensor& t, BatchAdvice advice) {
+  const std::string batch = std::to_string(t.type.dim(0));
+  if (advice == BatchAdvice::kBatchFlag) return " (use --batch " + batch + " for this batch size)";
+  return " (the artifact was compiled for batch " + std::to_string(input.type().dim(0)) +
+         ": recompile it with --batch " + batch + ")";
+}
+
+Tensor read_input(const Node& input, const std::string& path, BatchAdvice advice) {
   Tensor t = read_npy(path);
   if (t.type == input.type()) return t;
   std::string hint;
   if (t.type.rank() == input.type().rank() && t.type.rank() > 0 &&
       std::equal(t.dims().begin() + 1, t.dims().end(), input.type().dims.begin() + 1))
-    hint = " (use --batch " + std::to_string(t.type.dim(0)) + " for this batch size)";
+    hint = batch_hint(input, t, advice);
   throw Error("input %" + input.name() + ": " + path + " holds " + t.type.str() +
               ", but the model expects " + input.type().str() + hint);
 }
@@ -75,14 +82,17 @@ void add_input_option(CLI::App& app, std::vector<std::string>& specs) {
       ->type_name("NAME=FILE");
 }
 
-TensorMap make_inputs(const Graph& g, const std::vector<std::string>& specs, uint64_t seed) {
+TensorMap make_inputs(const Graph& g, const std::vector<std::string>& specs, uint64_t seed,
+                      BatchAdvice advice) {
   std::map<std::string, std::string> files = files_by_input(g, specs);
   TensorMap inputs;
   uint64_t index = 0;
   for (const Node* n : g.inputs()) {
     auto it = files.find(n->name());
-    inputs[n->name()] =
-        it != files.end() ? read_input(*n, it->second) : seeded_input(n->type(), seed + index);
+    inputs[n->name()] = allocating("input %" + n->name(), n->type(), [&] {
+      return it != files.end() ? read_input(*n, it->second, advice)
+                               : seeded_input(n->type(), seed + index);
+    });
     ++index;
   }
   return inputs;

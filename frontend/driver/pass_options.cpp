@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "frontend/driver/number_validators.h"
+
 namespace kiln::driver {
 
 namespace {
@@ -69,7 +71,7 @@ void add_numerics_options(CLI::App& app, PassFlags& f) {
                        ->group(kGroup);
   app.add_option("--numerics-tolerance", f.numerics_tolerance,
                  "Relative tolerance for --verify-numerics")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_finite_number())
       ->needs(numerics)
       ->capture_default_str()
       ->group(kGroup);
@@ -86,6 +88,14 @@ void add_pass_options(CLI::App& app, PassFlags& f) {
   add_selection_options(app, f);
   add_instrumentation_options(app, f);
   add_numerics_options(app, f);
+}
+
+std::vector<std::string> pass_option_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* o :
+       app.get_options([](const CLI::Option* o) { return o->get_group() == kGroup; }))
+    names.push_back(o->get_name());
+  return names;
 }
 
 std::vector<std::string> normalize_opt_level(std::vector<std::string> args) {

@@ -36,6 +36,9 @@ struct PassFlags {
 
 void add_pass_options(CLI::App& app, PassFlags& f);
 
+// The names of the options add_pass_options added to `app` ("--passes", "-O", ...).
+std::vector<std::string> pass_option_names(const CLI::App& app);
+
 // Rewrites "-O0" to the long spelling CLI11 can parse; stops at "--".
 std::vector<std::string> normalize_opt_level(std::vector<std::string> args);
 

@@ -26,7 +26,10 @@ namespace kiln::driver {
 
 namespace {
 
+constexpr int kUsageError = 2;
+
 struct RunArgs {
+  CLI::App* app = nullptr;
   ModelOptions model;
   std::vector<std::string> inputs;
   std::string output_dir;
@@ -71,12 +74,27 @@ void report_artifact_run(const ArtifactRun& r, const std::string& output_dir) {
   if (!r.profile.empty()) print_profile(r.profile);
 }
 
+// Besides what shapes compilation, an artifact runs natively with its own
+// kernels: the backend, the pass pipeline and the kernel cache play no part.
+std::vector<std::string> artifact_ignores(const CLI::App& app) {
+  std::vector<std::string> options = compile_only_options();
+  for (const char* opt : {"--backend", "--cache-dir"}) options.push_back(opt);
+  for (const std::string& opt : pass_option_names(app)) options.push_back(opt);
+  return options;
+}
+
 // A directory written by `kiln compile`.
 int run_artifact_dir(const RunArgs& a) {
+  if (std::string conflict = artifact_conflict(*a.app, a.model.model, artifact_ignores(*a.app));
+      !conflict.empty()) {
+    fmt::print(stderr, "error: {}\n", conflict);
+    return kUsageError;
+  }
   Clock::time_point load_start = Clock::now();
   Model model(a.model.model);
   double load_ms = ms_since(load_start);
-  ArtifactRun r = run_artifact(model, a.inputs, a.model.seed, a.halide.threads, a.profile);
+  ArtifactRun r = run_artifact(model, a.inputs, a.model.seed, a.halide.threads, a.profile, {},
+                               BatchAdvice::kRecompile);
   fmt::print("artifact {} ({})\n", a.model.model, model.target());
   report_artifact_run(r, a.output_dir);
   fmt::print("load: {:.1f} ms\n", load_ms);
@@ -142,6 +160,7 @@ Command add_run_command(CLI::App& parent) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* app = parent.add_subcommand(
       "run", "Run a model (or a compiled artifact directory) and report its outputs");
+  args->app = app;
   add_model_argument(*app, args->model);
   add_weight_options(*app, args->model);
   add_batch_option(*app, args->model);

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <map>
 
 #include "backend/halide/codegen/file_util.h"
 #include "tests/runtime/test_artifact.h"
@@ -129,6 +130,49 @@ TEST(CodegenErrors, MissingLinker) {
   const std::string err = write_error(make_test_model().plan, o);
   EXPECT_NE(err.find("cannot run `/no/such/c++ -shared"), std::string::npos) << err;
   EXPECT_NE(err.find("No such file or directory"), std::string::npos) << err;
+}
+
+// The files of `dir` by name, with their contents.
+std::map<std::string, std::string> files_of(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    files[entry.path().filename().string()] = halide::codegen::read_file(entry.path().string());
+  return files;
+}
+
+// A link failing over an existing artifact used to leave its old library next to new weights,
+// header and manifest: a directory no runtime could use. It must stay as it was.
+TEST(CodegenErrors, FailedLinkLeavesTheOldArtifactWhole) {
+  const std::string dir = scratch_dir() + "/replaced";
+  write_test_artifact(make_test_model(), dir);
+  const std::map<std::string, std::string> before = files_of(dir);
+  halide::CodegenOptions o;
+  o.cxx = "/no/such/c++";
+  EXPECT_THROW(write_test_artifact(make_test_model(Variant::kOtherWeights), dir, o),
+               std::runtime_error);
+  EXPECT_EQ(files_of(dir), before);
+  for (const auto& entry : fs::directory_iterator(scratch_dir()))  // no staging left behind
+    EXPECT_EQ(entry.path().filename().string().find("replaced.tmp"), std::string::npos);
+  const halide::ArtifactInfo info =
+      write_test_artifact(make_test_model(Variant::kOtherWeights), dir);
+  EXPECT_NE(files_of(dir).at("weights.bin"), before.at("weights.bin"));
+  EXPECT_EQ(info.library, dir + "/libkiln_model.so");
+}
+
+TEST(CodegenErrors, WillNotReplaceADirectoryOfOtherFiles) {
+  const std::string dir = scratch_dir() + "/user_files";
+  fs::create_directories(dir);
+  halide::codegen::write_file_atomic(dir + "/notes.txt", {"mine"});
+  try {
+    write_test_artifact(make_test_model(), dir);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("it holds 'notes.txt', which is not part of a Kiln "
+                                         "artifact"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(halide::codegen::read_file(dir + "/notes.txt"), "mine");
 }
 
 }  // namespace

@@ -76,6 +76,30 @@ TEST_F(DriverCli, BadPassFlagsExitTwo) {
                      "--numerics-tolerance");
 }
 
+// CLI11's PositiveNumber let NaN through (no comparison with it fails) and printed DBL_MAX in
+// all its digits when rejecting 0.
+TEST_F(DriverCli, FloatFlagsMustBeFinitePositiveNumbers) {
+  for (const char* value : {"nan", "inf", "0", "1e999", "2x"}) {
+    SCOPED_TRACE(value);
+    expect_usage_error({"run", model_, "--verify-numerics", "--numerics-tolerance", value},
+                       std::string("--numerics-tolerance: expected a finite number greater than "
+                                   "0, got '") +
+                           value + "'");
+    expect_usage_error({"bench", model_, "--peak-gflops", value},
+                       std::string("--peak-gflops: expected a finite number greater than 0"));
+    EXPECT_EQ(run_kiln({"bench", model_, "--peak-gflops", value}).err.find("17976931348623"),
+              std::string::npos);
+  }
+}
+
+TEST_F(DriverCli, TargetsForAnotherPlatformAreRefusedUpFront) {
+  for (const char* target : {"arm-64-linux", "x86-32-linux", "x86-64-windows"}) {
+    SCOPED_TRACE(target);
+    expect_usage_error({"compile", model_, "-o", dir_.file("never"), "--target", target},
+                       std::string("--target: target '") + target + "' is for another platform");
+  }
+}
+
 TEST_F(DriverCli, MissingModelArgumentExitsTwo) {
   expect_usage_error({"dump"}, "MODEL");
   expect_usage_error({"run", "--batch", "2"}, "MODEL");

@@ -114,6 +114,57 @@ TEST_F(CompileCli, TruncatedWeightsAreAnError) {
   EXPECT_NE(r.err.find("weights.bin"), std::string::npos) << r.err;
 }
 
+// dlopen of a cut-off library used to die of SIGBUS.
+TEST_F(CompileCli, TruncatedLibraryIsAnError) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  const std::string dir = scratch_->file("cut_so");
+  fs::copy(scratch_->file("a"), dir, fs::copy_options::recursive);
+  fs::resize_file(dir + "/libkiln_model.so", 20000);
+  KilnResult r = run_kiln({"run", dir});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find(dir + "/libkiln_model.so is truncated or not a shared library (20000 "
+                             "bytes, needs "),
+            std::string::npos)
+      << r.err;
+}
+
+// Options that shape compilation or the pass pipeline cannot apply to a compiled artifact:
+// `run` used to ignore them silently.
+TEST_F(CompileCli, RunRefusesCompileOptionsOnAnArtifact) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  const std::vector<std::vector<std::string>> flags = {
+      {"--batch", "2"},
+      {"--weights", scratch_->file("w.safetensors")},
+      {"-O"},
+      {"--O0"},
+      {"--passes", "dce"},
+      {"--verify-numerics"},
+      {"--backend", "halide"},
+      {"--target", "x86-64-avx2"},
+      {"--cache-dir", "/tmp"},
+      {"--allow-extra-weights"}};
+  for (const std::vector<std::string>& flag : flags) {
+    std::vector<std::string> args = {"run", scratch_->file("a")};
+    args.insert(args.end(), flag.begin(), flag.end());
+    KilnResult r = run_kiln(args);
+    EXPECT_EQ(r.status, 2) << flag[0] << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find(flag[0] + " cannot be used with an artifact directory"), std::string::npos)
+        << r.err;
+  }
+}
+
+TEST_F(CompileCli, InputOfAnotherBatchAdvisesRecompiling) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  std::string npy = scratch_->file("batch3.npy");
+  write_npy(npy, Tensor(TensorType({3, 3, 224, 224})));
+  KilnResult r = run_kiln({"run", scratch_->file("a"), "--input", "data=" + npy});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("the artifact was compiled for batch 1: recompile it with --batch 3"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("use --batch"), std::string::npos) << r.err;
+}
+
 TEST(CompileCliFlags, BadTargetIsAUsageError) {
   KilnResult r = run_kiln({"compile", "nin", "-o", "/tmp/never", "--target=vax"});
   EXPECT_EQ(r.status, 2);

@@ -117,6 +117,31 @@ TEST(DriverErrors, CorruptWeightsFileExitsOne) {
   expect_failure(run_kiln({"dump", model, "--weights", weights}), "w.safetensors");
 }
 
+// An ifstream opens a directory and reports it as 2^63-1 bytes long.
+TEST(DriverErrors, WeightsThatAreADirectorySaySo) {
+  ScratchDir dir;
+  std::string model = dir.write("tiny.kir", kTinyDense);
+  KilnResult r = run_kiln({"run", model, "--weights", dir.path()});
+  expect_failure(r, dir.path() + ": is a directory, not a safetensors file");
+  EXPECT_EQ(r.err.find("9223372036854775807"), std::string::npos) << r.err;
+}
+
+// 2^48 floats: beyond any address space, so the allocation fails whatever the overcommit policy.
+TEST(DriverErrors, TensorTooLargeForMemoryIsNamed) {
+  ScratchDir dir;
+  std::string model = dir.write("huge.kir", R"(graph @huge {
+  %x = input() : f32[1,65536,65536,65536]
+  %r = relu(%x) : f32[1,65536,65536,65536]
+  output %r
+}
+)");
+  KilnResult r = run_kiln({"run", model});
+  expect_failure(r,
+                 "out of memory allocating input %x f32[1,65536,65536,65536] "
+                 "(1125899906842624 bytes)");
+  EXPECT_EQ(r.err.find("bad_alloc"), std::string::npos) << r.err;
+}
+
 TEST(DriverErrors, UnwritableOutputExitsOne) {
   ScratchDir dir;
   std::string model = dir.write("tiny.kir", kTinyDense);

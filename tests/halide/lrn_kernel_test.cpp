@@ -29,11 +29,12 @@ Halide::Buffer<float> random_nchw(const LrnSpec& s, unsigned seed) {
 
 // ONNX: window [c - floor((size-1)/2), c + ceil((size-1)/2)] clipped to the channels.
 Halide::Buffer<float> naive_lrn(const LrnSpec& s, const Halide::Buffer<float>& x) {
-  const int below = (s.size - 1) / 2, above = s.size / 2;
+  const int64_t below = (s.size - 1) / 2, above = s.size / 2;
   Halide::Buffer<float> out(s.w, s.h, s.c, s.n);
   out.for_each_element([&](int ix, int iy, int c, int n) {
     double sum = 0;
-    for (int cc = std::max(0, c - below); cc <= std::min(s.c - 1, c + above); ++cc) {
+    const int64_t lo = std::max<int64_t>(0, c - below), hi = std::min<int64_t>(s.c - 1, c + above);
+    for (int64_t cc = lo; cc <= hi; ++cc) {
       sum += double(x(ix, iy, cc, n)) * x(ix, iy, cc, n);
     }
     const double scale = double(s.bias) + double(s.alpha) / s.size * sum;
@@ -67,7 +68,7 @@ void expect_matches_naive(const LrnSpec& s, const Halide::Target& target) {
 }
 
 // A large alpha so the normalisation, not the bias, dominates and window errors show.
-LrnSpec spec(int n, int c, int h, int w, int size, float beta) {
+LrnSpec spec(int n, int c, int h, int w, int64_t size, float beta) {
   LrnSpec s;
   s.n = n, s.c = c, s.h = h, s.w = w;
   s.size = size;
@@ -107,6 +108,17 @@ TEST(LrnKernel, EvenSizeGeneralBetaHost) {
   LrnSpec s = spec(1, 20, 2, 3, 4, 0.6f);
   s.bias = 2.0f;
   expect_matches_naive(s, Halide::get_jit_target_from_environment());
+}
+
+// A window wider than 2C - 1 covers every channel from every channel; the kernel must sum C
+// terms, not `size` (a million took Halide minutes to compile), yet divide alpha by `size`.
+TEST(LrnKernel, WindowFarWiderThanTheChannels) {
+  expect_matches_naive(spec(1, 4, 2, 3, 1000001, 0.75f), Halide::get_jit_target_from_environment());
+  expect_matches_naive(spec(1, 4, 2, 3, 10, 0.6f), Halide::get_jit_target_from_environment());
+  // Beyond a 32-bit int: the divisor must not wrap.
+  LrnSpec huge = spec(1, 4, 2, 3, int64_t{5} << 32, 0.75f);
+  huge.alpha = 1e9f;
+  expect_matches_naive(huge, Halide::get_jit_target_from_environment());
 }
 
 }  // namespace

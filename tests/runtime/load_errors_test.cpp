@@ -1,6 +1,7 @@
 // Every way an artifact directory can be unusable must give a clear error, never a crash.
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +9,7 @@
 #include "backend/halide/codegen/subprocess.h"
 #include "runtime/kiln_plan.h"
 #include "runtime/kiln_runtime.hpp"
+#include "runtime/weights_format.h"
 #include "tests/runtime/test_artifact.h"
 
 namespace kiln::testing {
@@ -58,7 +60,27 @@ TEST(LoadErrors, MissingLibrary) {
 TEST(LoadErrors, LibraryThatIsNotASharedObject) {
   const std::string dir = copy_of_artifact("garbage_so");
   write_bytes(dir + "/libkiln_model.so", "not an ELF file");
-  expect_error(dir, "cannot load " + dir + "/libkiln_model.so");
+  expect_error(dir,
+               dir + "/libkiln_model.so is truncated or not a shared library (15 bytes, needs 64)");
+  write_bytes(dir + "/libkiln_model.so", std::string(200, 'x'));
+  expect_error(dir, dir + "/libkiln_model.so is not a shared library: no ELF header");
+}
+
+// dlopen maps segments past the end of a cut-off file, and the process dies of SIGBUS on first
+// touch: every cut must be refused before dlopen instead.
+TEST(LoadErrors, TruncatedLibrary) {
+  const std::string dir = copy_of_artifact("truncated_so");
+  const std::string path = dir + "/libkiln_model.so";
+  const std::string whole = halide::codegen::read_file(path);
+  for (size_t bytes :
+       {size_t{1000}, size_t{20000}, size_t{60000}, whole.size() / 2, whole.size() - 1}) {
+    ASSERT_LT(bytes, whole.size());
+    write_bytes(path, whole.substr(0, bytes));
+    expect_error(dir, path + " is truncated or not a shared library (" + std::to_string(bytes) +
+                          " bytes, needs ");
+  }
+  write_bytes(path, whole);
+  EXPECT_EQ(load_error(dir), "(loaded)");
 }
 
 TEST(LoadErrors, SharedObjectThatIsNotAnArtifact) {
@@ -92,6 +114,41 @@ TEST(LoadErrors, CorruptedWeights) {
   f.put('\x7f');
   f.close();
   expect_error(dir, "weights.bin is corrupted: payload checksum");
+}
+
+// Overwrites the header field at `offset` (runtime/weights_format.h) with `value`.
+template <typename T>
+void patch_weights_header(const std::string& path, std::streamoff offset, T value) {
+  std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+  f.seekp(offset);
+  f.write(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+// A damaged field is named, not reported as a version mismatch between equal versions.
+TEST(LoadErrors, WeightsHeaderFields) {
+  const std::string dir = copy_of_artifact("header_fields");
+  const std::string path = dir + "/weights.bin";
+  const std::string good = halide::codegen::read_file(path);
+  patch_weights_header(path, offsetof(weights_format::Header, header_bytes), uint32_t{128});
+  expect_error(dir, path +
+                        " is corrupted: its header says it is 128 bytes long, version 1 "
+                        "headers are 64");
+  write_bytes(path, good);
+  patch_weights_header(path, offsetof(weights_format::Header, alignment), uint32_t{3});
+  expect_error(dir, path + " is corrupted: its header gives a payload alignment of 3 bytes");
+  write_bytes(path, good);
+  patch_weights_header(path, offsetof(weights_format::Header, version), uint32_t{2});
+  expect_error(dir, path + " has weights format version 2, this runtime reads version 1");
+}
+
+// 64 + (2^64 - 1) wraps to 63: the check must not compare against the wrapped sum.
+TEST(LoadErrors, WeightsPayloadSizeOverflow) {
+  const std::string dir = copy_of_artifact("payload_overflow");
+  const std::string path = dir + "/weights.bin";
+  patch_weights_header(path, offsetof(weights_format::Header, payload_bytes), ~uint64_t{0});
+  expect_error(dir, path +
+                        " is corrupted: its header claims a payload of 18446744073709551615 "
+                        "bytes");
 }
 
 TEST(LoadErrors, NotAWeightsFile) {

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "test_util.h"
 
 namespace kiln {
@@ -91,6 +93,14 @@ TEST_F(SafetensorsTest, TooShortForTheHeaderLength) {
   write_bytes(path("tiny.safetensors"), "abc");
   EXPECT_THAT(error_of([&] { read_safetensors(path("tiny.safetensors")); }),
               AllOf(HasSubstr("tiny.safetensors"), HasSubstr("too short")));
+}
+
+TEST_F(SafetensorsTest, DirectoryIsNamedAsOne) {
+  const std::string dir = path("w.safetensors");
+  std::filesystem::create_directory(dir);
+  EXPECT_THAT(error_of([&] { read_safetensors(dir); }),
+              AllOf(HasSubstr(dir + ": is a directory, not a safetensors file"),
+                    ::testing::Not(HasSubstr("too short"))));
 }
 
 TEST_F(SafetensorsTest, BadJson) {

@@ -59,6 +59,42 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
+StagedDir::StagedDir(const std::string& path) : path_(path) {
+  // Not mkdtemp: its 0700 would become the artifact's mode.
+  for (int attempt = 0; attempt < 100 && staging_.empty(); ++attempt) {
+    const std::string candidate = temp_sibling(path);
+    std::error_code ec;
+    if (fs::create_directory(candidate, ec)) staging_ = candidate;
+    if (ec) throw std::runtime_error("cannot create " + candidate + ": " + ec.message());
+  }
+  if (staging_.empty()) throw std::runtime_error("cannot create a staging directory for " + path);
+}
+
+StagedDir::~StagedDir() {
+  std::error_code ec;
+  if (!committed_) fs::remove_all(staging_, ec);
+}
+
+void StagedDir::commit() {
+  // rename() cannot replace a non-empty directory: the old one moves aside first. Between the
+  // two renames `path` is briefly absent, never half old and half new.
+  const std::string old = temp_sibling(path_) + ".old";
+  std::error_code ec;
+  const bool had_old = fs::exists(path_, ec);
+  if (had_old) {
+    fs::rename(path_, old, ec);
+    if (ec) throw std::runtime_error("cannot move " + path_ + " aside: " + ec.message());
+  }
+  fs::rename(staging_, path_, ec);
+  if (ec) {
+    std::error_code ignored;
+    if (had_old) fs::rename(old, path_, ignored);
+    throw std::runtime_error("cannot move " + staging_ + " to " + path_ + ": " + ec.message());
+  }
+  committed_ = true;
+  if (had_old) fs::remove_all(old, ec);
+}
+
 TempDir::TempDir(const std::string& prefix) {
   std::string tmpl = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
   if (mkdtemp(tmpl.data()) == nullptr) {

@@ -23,6 +23,27 @@ void commit_file(const std::string& temp, const std::string& path);
 
 std::string read_file(const std::string& path);
 
+// A directory built under a temporary sibling name of `path` and moved into place whole by
+// commit(), so that a build failing halfway never leaves new files mixed with an old
+// directory's; the staging directory is removed unless committed.
+class StagedDir {
+ public:
+  // Creates the staging directory (throws std::runtime_error).
+  explicit StagedDir(const std::string& path);
+  ~StagedDir();
+  StagedDir(const StagedDir&) = delete;
+  StagedDir& operator=(const StagedDir&) = delete;
+
+  const std::string& staging() const { return staging_; }
+  const std::string& path() const { return path_; }
+  // Replaces `path` (moved aside, then removed) with the staging directory.
+  void commit();
+
+ private:
+  std::string path_, staging_;
+  bool committed_ = false;
+};
+
 // A fresh private directory, removed with its contents on destruction.
 class TempDir {
  public:

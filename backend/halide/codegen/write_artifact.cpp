@@ -62,6 +62,35 @@ void write_description(const ArtifactContents& c, const ArtifactInfo& info) {
   write_file_atomic(info.manifest, {manifest_json(c)});
 }
 
+// `out_dir` as a path with a last component to rename ("d/" -> "d", "." -> its absolute name).
+std::string renamable(const std::string& out_dir) {
+  fs::path p = fs::absolute(out_dir).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  return p.string();
+}
+
+// Replacing a directory removes it: only one that holds nothing but an artifact's files (or
+// their temporaries) may go, never one where someone pointed -o at their own files.
+void check_replaceable(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec)) {
+    throw std::runtime_error("cannot write an artifact to " + dir + ": it is not a directory");
+  }
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    bool known = false;
+    for (const std::string file :
+         {kLibraryFile, kModelHeaderFile, kWeightsFile, kManifestFile, "emit"})
+      known = known || name == file || name.rfind(file + ".tmp.", 0) == 0;
+    if (!known) {
+      throw std::runtime_error("cannot replace " + dir + " with the artifact: it holds '" + name +
+                               "', which is not part of a Kiln artifact (write to a new or empty "
+                               "directory)");
+    }
+  }
+}
+
 ArtifactInfo paths(const std::string& out_dir) {
   ArtifactInfo info;
   info.dir = out_dir;
@@ -89,26 +118,32 @@ std::string default_cache_dir() {
 ArtifactInfo write_artifact(const Plan& plan, const std::string& out_dir,
                             const CodegenOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string emit_dir = out_dir + "/emit";
-  emit_outputs(options.emit, emit_dir, "check");  // reject unknown kinds before any work
+  emit_outputs(options.emit, out_dir + "/emit", "check");  // reject unknown kinds before any work
   ArtifactContents contents = describe(plan, options);
   const KernelCache cache(options.cache_dir.empty() ? default_cache_dir() : options.cache_dir);
-  make_dir(out_dir);
+  // Everything goes to a staging sibling first: a failed compile or link leaves an existing
+  // artifact exactly as it was, not an old library next to new weights.
+  const std::string final_dir = renamable(out_dir);
+  check_replaceable(final_dir);
+  make_dir(fs::path(final_dir).parent_path().string());
+  StagedDir staged(final_dir);
+  const std::string emit_dir = staged.staging() + "/emit";
   if (!options.emit.empty()) make_dir(emit_dir);
-  ArtifactInfo info = paths(out_dir);
+  const ArtifactInfo staged_info = paths(staged.staging());
 
   const ObjectStageResult objects = build_objects(contents, cache, options, emit_dir);
   contents.schedule_fallbacks = objects.fallbacks;
   contents.schedules = objects.schedules;
+  ArtifactInfo info = paths(out_dir);
   info.compile_seconds = seconds_since(start);
   const auto link_start = std::chrono::steady_clock::now();
-  // Weights and descriptions first: the library is what makes the directory loadable, and the
-  // runtime rejects a library whose weights checksum does not match.
-  write_description(contents, info);
-  link_library(contents, cache, options, out_dir);
+  write_description(contents, staged_info);
+  link_library(contents, cache, options, staged.staging());
+  staged.commit();
   info.link_seconds = seconds_since(link_start);
 
-  info.emitted = objects.emitted;
+  for (const std::string& file : objects.emitted)
+    info.emitted.push_back(out_dir + "/emit" + file.substr(emit_dir.size()));
   info.kernels = objects.objects;
   info.cache_hits = objects.hits;
   info.cache_misses = objects.misses;
