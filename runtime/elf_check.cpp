@@ -3,6 +3,7 @@
 #include <elf.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -31,7 +32,8 @@ class ElfFile {
   explicit ElfFile(const std::string& path) : path_(path), in_(path, std::ios::binary) {
     std::error_code ec;
     size_ = std::filesystem::file_size(path, ec);
-    if (ec || !in_) throw Error("cannot read " + path + ": " + ec.message());
+    if (ec) throw Error("cannot read " + path + ": " + ec.message());
+    if (!in_) throw Error("cannot open " + path + ": " + std::strerror(errno));
   }
 
   // Throws unless the first `end` bytes exist.

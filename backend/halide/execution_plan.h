@@ -76,4 +76,10 @@ struct Plan {
   int64_t intermediate_floats = 0;
 };
 
+// The tensor whose storage `t` shares: `t` itself unless it is a view (alias_of).
+inline int root_tensor(const Plan& plan, int t) {
+  while (plan.tensors[t].alias_of >= 0) t = plan.tensors[t].alias_of;
+  return t;
+}
+
 }  // namespace kiln::halide

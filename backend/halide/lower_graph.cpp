@@ -100,16 +100,11 @@ void lower_nodes(LoweringContext& cx) {
   }
 }
 
-int root_of(const Plan& plan, int t) {
-  while (plan.tensors[t].alias_of >= 0) t = plan.tensors[t].alias_of;
-  return t;
-}
-
 // True when a step writes all of `tensor` (directly or through a view of it).
 bool written_by_a_step(const Plan& plan, int tensor) {
   for (const auto& s : plan.steps) {
     int out = s.args.back();
-    if (root_of(plan, out) == tensor && plan.tensors[out].offset == 0 &&
+    if (root_tensor(plan, out) == tensor && plan.tensors[out].offset == 0 &&
         plan.tensors[out].size_floats() == plan.tensors[tensor].size_floats())
       return true;
   }

@@ -23,15 +23,10 @@ struct Interval {
   bool overlaps(const Interval& o) const { return first <= o.last && o.first <= last; }
 };
 
-int root_of(const Plan& plan, int t) {
-  while (plan.tensors[t].alias_of >= 0) t = plan.tensors[t].alias_of;
-  return t;
-}
-
 std::vector<Interval> live_ranges(const Plan& plan) {
   std::vector<Interval> live(plan.tensors.size());
   for (size_t s = 0; s < plan.steps.size(); ++s)
-    for (int t : plan.steps[s].args) live[root_of(plan, t)].cover(static_cast<int>(s));
+    for (int t : plan.steps[s].args) live[root_tensor(plan, t)].cover(static_cast<int>(s));
   return live;
 }
 

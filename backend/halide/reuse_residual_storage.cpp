@@ -5,11 +5,6 @@
 namespace kiln::halide {
 namespace {
 
-int root_of(const Plan& plan, int t) {
-  while (plan.tensors[t].alias_of >= 0) t = plan.tensors[t].alias_of;
-  return t;
-}
-
 // The root `t` is a whole view of (offset 0 at every hop, same extents and strides), or -1.
 int whole_root(const Plan& plan, int t) {
   int root = t;
@@ -22,11 +17,12 @@ int whole_root(const Plan& plan, int t) {
 // Whether `step` passes `root`'s storage more than once, or a later step reads it.
 bool read_elsewhere(const Plan& plan, size_t step, int root) {
   const std::vector<int>& args = plan.steps[step].args;
-  if (std::count_if(args.begin(), args.end(), [&](int t) { return root_of(plan, t) == root; }) > 1)
+  if (std::count_if(args.begin(), args.end(), [&](int t) { return root_tensor(plan, t) == root; }) >
+      1)
     return true;
   for (size_t s = step + 1; s < plan.steps.size(); ++s)
     for (int t : plan.steps[s].args)
-      if (root_of(plan, t) == root) return true;
+      if (root_tensor(plan, t) == root) return true;
   return false;
 }
 

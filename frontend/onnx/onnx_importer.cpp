@@ -152,12 +152,14 @@ class Importer {
     if (t.shape().dim_size() == 0) return "a scalar (Kiln inputs have a batch dimension)";
     for (int i = 0; i < t.shape().dim_size(); ++i) {
       const auto& d = t.shape().dim(i);
-      if (d.has_dim_value() && d.dim_value() < 0) {
+      // Some exporters write -1 for a dynamic dimension instead of a dim_param.
+      const bool dynamic = !d.has_dim_value() || d.dim_value() == -1;
+      if (d.has_dim_value() && d.dim_value() < -1) {
         throw Error(source_ + ": graph input '" + name + "' has negative dimension " +
                     std::to_string(d.dim_value()) + " (dimension " + std::to_string(i) + ")");
       } else if (d.has_dim_value() && d.dim_value() > 0) {
         dims.push_back(d.dim_value());
-      } else if (d.has_dim_value()) {
+      } else if (!dynamic) {
         return "a zero-sized dimension";
       } else if (i == 0) {
         dims.push_back(1);  // a symbolic batch: the user re-batches

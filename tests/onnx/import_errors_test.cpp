@@ -159,10 +159,20 @@ TEST(OnnxImportErrors, NegativeInputDimensionIsNamed) {
   shape->mutable_shape()->mutable_dim(1)->set_dim_value(-2);
   EXPECT_EQ(import_error(m.model()),
             "model.onnx: graph input 'x' has negative dimension -2 (dimension 1)");
-  shape->mutable_shape()->mutable_dim(1)->set_dim_value(2);
-  shape->mutable_shape()->mutable_dim(0)->set_dim_value(-1);  // not symbolic: -1 is no dim_param
+  shape->mutable_shape()->mutable_dim(1)->set_dim_value(-3);
+  shape->mutable_shape()->mutable_dim(0)->set_dim_value(-1);
   EXPECT_EQ(import_error(m.model()),
-            "model.onnx: graph input 'x' has negative dimension -1 (dimension 0)");
+            "model.onnx: graph input 'x' has negative dimension -3 (dimension 1)");
+}
+
+// Some exporters write -1 for a dynamic dimension: a batch of -1 reads as a symbolic batch.
+TEST(OnnxImportErrors, MinusOneBatchIsSymbolic) {
+  OnnxModelMaker m;
+  m.input("x", {1, 2, 4, 4}).output("y");
+  m.node("Relu", {"x"}, {"y"}, "r");
+  auto* shape = m.model().mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type();
+  shape->mutable_shape()->mutable_dim(0)->set_dim_value(-1);
+  EXPECT_EQ(import_error(m.model()), "(imported without error)");
 }
 
 TEST(OnnxImportErrors, InputWhoseSizeOverflowsIsNamed) {

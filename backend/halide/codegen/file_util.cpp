@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 namespace kiln::halide::codegen {
 
@@ -60,39 +62,42 @@ std::string read_file(const std::string& path) {
 }
 
 StagedDir::StagedDir(const std::string& path) : path_(path) {
-  // Not mkdtemp: its 0700 would become the artifact's mode.
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) throw std::runtime_error("cannot create " + path + ": " + ec.message());
+  // Not mkdtemp: its 0700 would become the mode of the emit directory moved out of it.
+  static std::atomic<int> counter{0};
   for (int attempt = 0; attempt < 100 && staging_.empty(); ++attempt) {
-    const std::string candidate = temp_sibling(path);
-    std::error_code ec;
+    const std::string candidate = path + "/" + kStagingPrefix + "." + std::to_string(getpid()) +
+                                  "." + std::to_string(counter++);
     if (fs::create_directory(candidate, ec)) staging_ = candidate;
     if (ec) throw std::runtime_error("cannot create " + candidate + ": " + ec.message());
   }
-  if (staging_.empty()) throw std::runtime_error("cannot create a staging directory for " + path);
+  if (staging_.empty()) throw std::runtime_error("cannot create a staging directory in " + path);
 }
 
 StagedDir::~StagedDir() {
   std::error_code ec;
-  if (!committed_) fs::remove_all(staging_, ec);
+  fs::remove_all(staging_, ec);
 }
 
-void StagedDir::commit() {
-  // rename() cannot replace a non-empty directory: the old one moves aside first. Between the
-  // two renames `path` is briefly absent, never half old and half new.
-  const std::string old = temp_sibling(path_) + ".old";
-  std::error_code ec;
-  const bool had_old = fs::exists(path_, ec);
-  if (had_old) {
-    fs::rename(path_, old, ec);
-    if (ec) throw std::runtime_error("cannot move " + path_ + " aside: " + ec.message());
+// Entry by entry within one directory: renames there cannot cross file systems, and `path`
+// itself (a mount point, a symlink, a directory whose parent is not writable) stays put.
+// `last` (the library) goes last, so that until then a loader finds the old one.
+void StagedDir::commit(const std::string& last) {
+  std::vector<fs::path> entries;
+  for (const auto& entry : fs::directory_iterator(staging_)) entries.push_back(entry.path());
+  std::stable_partition(entries.begin(), entries.end(),
+                        [&](const fs::path& p) { return p.filename() != last; });
+  for (const fs::path& from : entries) {
+    const fs::path to = fs::path(path_) / from.filename();
+    std::error_code ec;
+    if (fs::is_directory(from)) fs::remove_all(to, ec);  // rename() cannot replace a full one
+    fs::rename(from, to, ec);
+    if (ec)
+      throw std::runtime_error("cannot move " + from.string() + " to " + to.string() + ": " +
+                               ec.message());
   }
-  fs::rename(staging_, path_, ec);
-  if (ec) {
-    std::error_code ignored;
-    if (had_old) fs::rename(old, path_, ignored);
-    throw std::runtime_error("cannot move " + staging_ + " to " + path_ + ": " + ec.message());
-  }
-  committed_ = true;
-  if (had_old) fs::remove_all(old, ec);
 }
 
 TempDir::TempDir(const std::string& prefix) {

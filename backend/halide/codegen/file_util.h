@@ -23,12 +23,15 @@ void commit_file(const std::string& temp, const std::string& path);
 
 std::string read_file(const std::string& path);
 
-// A directory built under a temporary sibling name of `path` and moved into place whole by
-// commit(), so that a build failing halfway never leaves new files mixed with an old
-// directory's; the staging directory is removed unless committed.
+// An artifact directory's contents, built in a staging directory inside `path` (created if
+// absent) and moved into place by commit(), so that a build failing halfway leaves an existing
+// artifact as it was. The staging directory is removed in any case.
 class StagedDir {
  public:
-  // Creates the staging directory (throws std::runtime_error).
+  // Names in `path` that are staging directories (a crashed build may leave one).
+  static constexpr const char* kStagingPrefix = ".kiln-staging";
+
+  // Creates `path` and the staging directory in it (throws std::runtime_error).
   explicit StagedDir(const std::string& path);
   ~StagedDir();
   StagedDir(const StagedDir&) = delete;
@@ -36,12 +39,12 @@ class StagedDir {
 
   const std::string& staging() const { return staging_; }
   const std::string& path() const { return path_; }
-  // Replaces `path` (moved aside, then removed) with the staging directory.
-  void commit();
+  // Moves every staged entry into `path`, replacing the same-named ones; `last` (a loader's
+  // entry point) goes last.
+  void commit(const std::string& last);
 
  private:
   std::string path_, staging_;
-  bool committed_ = false;
 };
 
 // A fresh private directory, removed with its contents on destruction.

@@ -62,15 +62,9 @@ void write_description(const ArtifactContents& c, const ArtifactInfo& info) {
   write_file_atomic(info.manifest, {manifest_json(c)});
 }
 
-// `out_dir` as a path with a last component to rename ("d/" -> "d", "." -> its absolute name).
-std::string renamable(const std::string& out_dir) {
-  fs::path p = fs::absolute(out_dir).lexically_normal();
-  if (!p.has_filename()) p = p.parent_path();
-  return p.string();
-}
-
-// Replacing a directory removes it: only one that holds nothing but an artifact's files (or
-// their temporaries) may go, never one where someone pointed -o at their own files.
+// Writing into a directory replaces its artifact: only one that holds nothing but an
+// artifact's files (or their temporaries) may take one, never one where someone pointed -o at
+// their own files.
 void check_replaceable(const std::string& dir) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) return;
@@ -83,6 +77,7 @@ void check_replaceable(const std::string& dir) {
     for (const std::string file :
          {kLibraryFile, kModelHeaderFile, kWeightsFile, kManifestFile, "emit"})
       known = known || name == file || name.rfind(file + ".tmp.", 0) == 0;
+    known = known || name.rfind(codegen::StagedDir::kStagingPrefix, 0) == 0;
     if (!known) {
       throw std::runtime_error("cannot replace " + dir + " with the artifact: it holds '" + name +
                                "', which is not part of a Kiln artifact (write to a new or empty "
@@ -121,11 +116,10 @@ ArtifactInfo write_artifact(const Plan& plan, const std::string& out_dir,
   emit_outputs(options.emit, out_dir + "/emit", "check");  // reject unknown kinds before any work
   ArtifactContents contents = describe(plan, options);
   const KernelCache cache(options.cache_dir.empty() ? default_cache_dir() : options.cache_dir);
-  // Everything goes to a staging sibling first: a failed compile or link leaves an existing
-  // artifact exactly as it was, not an old library next to new weights.
-  const std::string final_dir = renamable(out_dir);
+  // Everything is staged first: a failed compile or link leaves an existing artifact exactly
+  // as it was, not an old library next to new weights.
+  const std::string final_dir = fs::absolute(out_dir).lexically_normal().string();
   check_replaceable(final_dir);
-  make_dir(fs::path(final_dir).parent_path().string());
   StagedDir staged(final_dir);
   const std::string emit_dir = staged.staging() + "/emit";
   if (!options.emit.empty()) make_dir(emit_dir);
@@ -139,7 +133,10 @@ ArtifactInfo write_artifact(const Plan& plan, const std::string& out_dir,
   const auto link_start = std::chrono::steady_clock::now();
   write_description(contents, staged_info);
   link_library(contents, cache, options, staged.staging());
-  staged.commit();
+  staged.commit(kLibraryFile);
+  // Listings of an earlier compile would no longer describe this library.
+  std::error_code ignored;
+  if (options.emit.empty()) fs::remove_all(final_dir + "/emit", ignored);
   info.link_seconds = seconds_since(link_start);
 
   for (const std::string& file : objects.emitted)
