@@ -89,10 +89,12 @@ TensorMap make_inputs(const Graph& g, const std::vector<std::string>& specs, uin
   uint64_t index = 0;
   for (const Node* n : g.inputs()) {
     auto it = files.find(n->name());
-    inputs[n->name()] = allocating("input %" + n->name(), n->type(), [&] {
-      return it != files.end() ? read_input(*n, it->second, advice)
-                               : seeded_input(n->type(), seed + index);
-    });
+    // A file is read at its own shape (read_input checks it against the input's after), so only
+    // the seeded tensor is allocated at the type named here.
+    inputs[n->name()] = it != files.end() ? read_input(*n, it->second, advice)
+                                          : allocating("input %" + n->name(), n->type(), [&] {
+                                              return seeded_input(n->type(), seed + index);
+                                            });
     ++index;
   }
   return inputs;
