@@ -1,6 +1,7 @@
 #include "ir/tensor.h"
 
-#include <limits>
+#include <algorithm>
+#include <optional>
 
 namespace kiln {
 
@@ -9,10 +10,11 @@ namespace {
 // "137438953408 bytes"; products past int64 (a type whose element count overflows) are not
 // wrapped into a plausible small number.
 std::string byte_count(const TensorType& type) {
-  int64_t bytes = 4;  // f32
-  for (int64_t d : type.dims)
-    if (d < 0 || __builtin_mul_overflow(bytes, d, &bytes)) return "more than 2^63 bytes";
-  return std::to_string(bytes) + " bytes";
+  const std::optional<int64_t> elements = checked_element_count(type.dims);  // 4x it fits too
+  const bool negative =
+      std::any_of(type.dims.begin(), type.dims.end(), [](int64_t d) { return d < 0; });
+  if (!elements || negative) return "more than 2^63 bytes";
+  return std::to_string(*elements * 4) + " bytes";  // f32
 }
 
 }  // namespace

@@ -10,33 +10,23 @@
 
 #include "backend/halide/conv2d_kernel.h"
 #include "tests/compile/compile_test_util.h"
+#include "tests/runtime/test_artifact.h"
 
 namespace kiln {
 namespace {
 
-using halide::Plan;
-using halide::PlanTensor;
-using Storage = PlanTensor::Storage;
+using testing::Plan;
+using testing::PlanTensor;
+using testing::Storage;
 
+// Dense tensors (testing::add_tensor), arena unless said otherwise.
 int add_tensor(Plan& p, const std::string& name, std::vector<int> extents,
                Storage storage = Storage::arena) {
-  PlanTensor t;
-  t.name = name;
-  t.storage = storage;
-  int64_t stride = 1;
-  for (int e : extents) {
-    t.strides.push_back(stride);
-    stride *= e;
-  }
-  t.extents = std::move(extents);
-  p.tensors.push_back(t);
-  return static_cast<int>(p.tensors.size()) - 1;
+  return testing::add_tensor(p, name, storage, std::move(extents), 0);
 }
 
 int add_view(Plan& p, const std::string& name, int of) {
-  const int v = add_tensor(p, name, p.tensors[of].extents);
-  p.tensors[v].alias_of = of;
-  return v;
+  return testing::add_tensor(p, name, Storage::arena, p.tensors[of].extents, 0, of);
 }
 
 // A step writing `args.back()`; `overwritable` indexes args, -1 for none.

@@ -151,28 +151,35 @@ TEST(OnnxImportErrors, TwoProducersOfOneValueAreAnError) {
             "assigns each value once)");
 }
 
-TEST(OnnxImportErrors, NegativeInputDimensionIsNamed) {
+// Relu of a 1x2x4x4 input "x", whose declared shape the tests then edit.
+struct ReluOfX {
   OnnxModelMaker m;
-  m.input("x", {1, 2, 4, 4}).output("y");
-  m.node("Relu", {"x"}, {"y"}, "r");
-  auto* shape = m.model().mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type();
-  shape->mutable_shape()->mutable_dim(1)->set_dim_value(-2);
-  EXPECT_EQ(import_error(m.model()),
+  ReluOfX() {
+    m.input("x", {1, 2, 4, 4}).output("y");
+    m.node("Relu", {"x"}, {"y"}, "r");
+  }
+  onnx::TensorShapeProto_Dimension* dim(int i) {
+    auto* t = m.model().mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type();
+    return t->mutable_shape()->mutable_dim(i);
+  }
+};
+
+TEST(OnnxImportErrors, NegativeInputDimensionIsNamed) {
+  ReluOfX r;
+  r.dim(1)->set_dim_value(-2);
+  EXPECT_EQ(import_error(r.m.model()),
             "model.onnx: graph input 'x' has negative dimension -2 (dimension 1)");
-  shape->mutable_shape()->mutable_dim(1)->set_dim_value(-3);
-  shape->mutable_shape()->mutable_dim(0)->set_dim_value(-1);
-  EXPECT_EQ(import_error(m.model()),
+  r.dim(1)->set_dim_value(-3);
+  r.dim(0)->set_dim_value(-1);
+  EXPECT_EQ(import_error(r.m.model()),
             "model.onnx: graph input 'x' has negative dimension -3 (dimension 1)");
 }
 
 // Some exporters write -1 for a dynamic dimension: a batch of -1 reads as a symbolic batch.
 TEST(OnnxImportErrors, MinusOneBatchIsSymbolic) {
-  OnnxModelMaker m;
-  m.input("x", {1, 2, 4, 4}).output("y");
-  m.node("Relu", {"x"}, {"y"}, "r");
-  auto* shape = m.model().mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type();
-  shape->mutable_shape()->mutable_dim(0)->set_dim_value(-1);
-  EXPECT_EQ(import_error(m.model()), "(imported without error)");
+  ReluOfX r;
+  r.dim(0)->set_dim_value(-1);
+  EXPECT_EQ(import_error(r.m.model()), "(imported without error)");
 }
 
 TEST(OnnxImportErrors, InputWhoseSizeOverflowsIsNamed) {
