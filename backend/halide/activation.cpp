@@ -58,11 +58,18 @@ Halide::Expr apply_activation(Activation a, const ActivationParams& p, Halide::E
   switch (a) {
     case Activation::kNone:
       return value;
+    // Strict selects, not Halide::max/min: NaN passes through, as in the reference
+    // interpreter and PyTorch. Halide compiles float code assuming no NaN, so max(x, 0) or a
+    // plain select may come out as a maxps whose operand order drops it (x86 returns the second
+    // operand when either is NaN). strict_float covers only this expression: the selects still
+    // compile to one maxps/minps each, with the operands in the NaN-keeping order.
     case Activation::kRelu:
-      return Halide::max(value, 0.0f);
+      return Halide::strict_float(Halide::select(value < 0.0f, 0.0f, value));
     case Activation::kClip:
-      // min(max(.)), not Halide::clamp, which requires min <= max; this is ONNX's order.
-      return Halide::min(Halide::max(value, p.min), p.max);
+      // Lower bound first, then upper: ONNX's order (all max when min > max), unlike
+      // Halide::clamp, which requires min <= max.
+      return Halide::strict_float(
+          Halide::select(value > p.max, p.max, Halide::select(value < p.min, p.min, value)));
     case Activation::kLeakyRelu:
       return Halide::select(value < 0.0f, value * p.alpha, value);
     case Activation::kSigmoid:

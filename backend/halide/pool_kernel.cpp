@@ -74,6 +74,14 @@ Expr tree_reduce(std::vector<Expr> terms, Combine combine) {
   return terms.front();
 }
 
+// max(a, b) that is NaN when either is, as in the reference interpreter and PyTorch. Halide
+// compiles float code assuming no NaN (a NaN result is then undefined, and LLVM drops a branch
+// that would yield one), and a max becomes a maxps that keeps a NaN only in its second
+// operand: so the whole expression is strict, the select keeps b's NaN and is_nan a's.
+Expr max_keeping_nan(const Expr& a, const Expr& b) {
+  return Halide::strict_float(Halide::select(Halide::is_nan(a), a, Halide::select(a > b, a, b)));
+}
+
 std::vector<Expr> window_taps(const Pool2dPipeline& p, const Func& in) {
   const Pool2dSpec& s = p.spec;
   std::vector<Expr> taps;
@@ -133,8 +141,7 @@ Pool2dPipeline define_pool2d(const Pool2dSpec& s, int block) {
   if (s.kind == PoolKind::kMax) {
     // -inf padding is never selected: every window holds at least one real input.
     Func in = bounded_input(p, -std::numeric_limits<float>::infinity());
-    p.output(p.v, p.x, p.y, p.cb, p.n) =
-        tree_reduce(window_taps(p, in), [](Expr a, Expr b) { return Halide::max(a, b); });
+    p.output(p.v, p.x, p.y, p.cb, p.n) = tree_reduce(window_taps(p, in), max_keeping_nan);
   } else {
     Func in = bounded_input(p, 0.0f);
     Expr sum = tree_reduce(window_taps(p, in), [](Expr a, Expr b) { return a + b; });
