@@ -65,11 +65,12 @@ Halide::Expr apply_activation(Activation a, const ActivationParams& p, Halide::E
     // compile to one maxps/minps each, with the operands in the NaN-keeping order.
     case Activation::kRelu:
       return Halide::strict_float(Halide::select(value < 0.0f, 0.0f, value));
-    case Activation::kClip:
+    case Activation::kClip: {
       // Lower bound first, then upper: ONNX's order (all max when min > max), unlike
       // Halide::clamp, which requires min <= max.
-      return Halide::strict_float(
-          Halide::select(value > p.max, p.max, Halide::select(value < p.min, p.min, value)));
+      Halide::Expr low = Halide::select(value < p.min, p.min, value);
+      return Halide::strict_float(Halide::select(low > p.max, p.max, low));
+    }
     case Activation::kLeakyRelu:
       return Halide::select(value < 0.0f, value * p.alpha, value);
     case Activation::kSigmoid:

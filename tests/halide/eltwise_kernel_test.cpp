@@ -185,6 +185,14 @@ TEST(EltwiseKernel, ClipPlainAndBlockedAvx2) {
   expect_matches_naive(raised, true);
 }
 
+// ONNX's order, max(x, min) then min(., max): with min above max every element is max.
+TEST(EltwiseKernel, ClipWithMinAboveMaxGivesMax) {
+  EltwiseKernel k(
+      spec(EltwiseOp::kActivation, 1, 3, 5, 7, Activation::kClip, false, clip_params(0.5f, -0.5f)),
+      Halide::get_jit_target_from_environment());
+  expect_matches_naive(k, false);
+}
+
 TEST(EltwiseKernel, LeakyReluInPlaceAndAfterAddHost) {
   EltwiseKernel alone(
       spec(EltwiseOp::kActivation, 1, 20, 5, 7, Activation::kLeakyRelu, true, leaky_params(0.1f)),
