@@ -47,6 +47,7 @@ TEST(NanPropagation, MatchesTheReferenceInterpreter) {
   const WeightMap weights = seeded_weights(*g);
   Tensor data = seeded_input(g->inputs().at(0)->type(), 1);
   data.data[1 * 100 + 2 * 10 + 7] = std::nanf("");  // channel 1, row 2, column 7
+  data.data[2 * 100 + 9 * 10 + 0] = std::nanf("");  // channel 2, bottom left: padded windows
   const TensorMap inputs = {{"data", data}};
   const TensorMap want = reference::run(*g, weights, inputs);
   const testing::ArtifactDir scratch("nan_propagation");
