@@ -1,6 +1,7 @@
 // The `kiln` command-line driver. Exit status: 0 on success, 2 for any
-// command-line error (CLI11 reports it), 1 when the work itself fails (a bad
-// model, weights or input); each failure prints one message to stderr.
+// command-line error (CLI11's, or an option the command would have to ignore),
+// 1 when the work itself fails (a bad model, weights or input); each failure
+// prints one message to stderr.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <new>
@@ -9,6 +10,9 @@
 
 #include "frontend/driver/command.h"
 #include "frontend/driver/pass_options.h"
+#include "frontend/driver/usage_error.h"
+#include "frontend/driver/usage_hints.h"
+#include "frontend/driver/version.h"
 #include "ir/error.h"
 
 namespace {
@@ -36,6 +40,7 @@ std::vector<std::string> reversed_args(int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App app("kiln: a compiler for convolutional neural networks", "kiln");
   app.footer("Run 'kiln COMMAND --help' for the options of a command.");
+  app.set_version_flag("--version", kiln::driver::version_text());
   try {
     std::vector<kiln::driver::Command> commands = {
         kiln::driver::add_dump_command(app),    kiln::driver::add_run_command(app),
@@ -48,7 +53,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
       // CLI11 has a distinct status per error kind; callers only need
       // "usage error", so every one becomes 2 (help and version stay 0).
-      return app.exit(e) == 0 ? 0 : kUsageError;
+      return kiln::driver::report_parse_error(app, e) == 0 ? 0 : kUsageError;
     }
     for (const kiln::driver::Command& c : commands)
       if (c.app->parsed()) return c.run();
@@ -56,6 +61,9 @@ int main(int argc, char** argv) {
     // report a misspelt command as a missing one instead of naming it.
     app.exit(CLI::RequiredError(
         "A subcommand (compile, run, bench, dump, info, import, export, ops or passes)"));
+    return kUsageError;
+  } catch (const kiln::driver::UsageError& e) {
+    report(e);
     return kUsageError;
   } catch (const kiln::Error& e) {
     report(e);

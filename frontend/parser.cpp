@@ -1,33 +1,21 @@
 #include "frontend/parser.h"
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
 
 #include "frontend/lexer.h"
+#include "frontend/spelling.h"
 #include "ir/verifier.h"
 
 namespace kiln {
 
 namespace {
-
-// Levenshtein distance, for "did you mean" hints on misspelt op names.
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string describe(const Token& t) {
   switch (t.kind) {
@@ -121,12 +109,9 @@ class Parser {
 
   const OpDef* lookup_op(const Token& t) {
     if (const OpDef* def = find_op(t.text)) return def;
-    std::string best;
-    size_t best_distance = 3;
-    for (const OpDef* d : all_ops()) {
-      size_t dist = edit_distance(t.text, d->name);
-      if (dist < best_distance) best_distance = dist, best = d->name;
-    }
+    std::vector<std::string> names;
+    for (const OpDef* d : all_ops()) names.push_back(d->name);
+    const std::string best = closest_name(t.text, names);
     throw Error(t.loc, "unknown op '" + t.text + "'" +
                            (best.empty() ? "" : "; did you mean '" + best + "'?") +
                            " ('kiln ops' lists them)");
@@ -319,8 +304,12 @@ std::unique_ptr<Graph> parse_graph(const std::string& text, const std::string& f
 }
 
 std::unique_ptr<Graph> parse_graph_file(const std::string& path) {
+  // An ifstream opens a directory without complaint and then reads nothing.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error("cannot read model file '" + path + "': it is a directory");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read model file '" + path + "'");
+  if (!in) throw Error("cannot read model file '" + path + "': " + std::strerror(errno));
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_graph(ss.str(), path);

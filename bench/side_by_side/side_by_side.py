@@ -319,7 +319,7 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--kiln", required=True)
     p.add_argument("--kiln-arg", action="append", default=[],
-                   help="extra argument for `kiln compile` (repeatable), e.g. --kiln-arg=--threads=2")
+                   help="extra argument for `kiln compile` (repeatable), e.g. --kiln-arg=--conv-algorithm=direct")
     p.add_argument("--node-modules", required=True, help="node_modules with onnxruntime-node")
     p.add_argument("--models", default="resnet18,resnet50")
     p.add_argument("--threads", default="1,2")

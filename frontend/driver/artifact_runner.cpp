@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -10,28 +9,6 @@
 #include "frontend/driver/input_options.h"
 
 namespace kiln::driver {
-
-bool is_artifact_dir(const std::string& path) {
-  std::error_code ec;
-  return std::filesystem::is_directory(path, ec) &&
-         std::filesystem::exists(std::filesystem::path(path) / "libkiln_model.so", ec);
-}
-
-const std::vector<std::string>& compile_only_options() {
-  static const std::vector<std::string> options = {
-      "--batch", "--target",    "--weights",       "--allow-extra-weights",
-      "--jobs",  "--scheduler", "--conv-algorithm"};
-  return options;
-}
-
-std::string artifact_conflict(const CLI::App& app, const std::string& dir,
-                              const std::vector<std::string>& options) {
-  for (const std::string& opt : options)
-    if (app.count(opt) > 0)
-      return fmt::format("{} cannot be used with an artifact directory ({} is compiled already)",
-                         opt, dir);
-  return "";
-}
 
 namespace {
 
@@ -50,10 +27,13 @@ std::unique_ptr<Graph> input_signature(const Model& model) {
 
 }  // namespace
 
-ArtifactRun run_artifact(Model& model, const std::vector<std::string>& input_specs, uint64_t seed,
-                         int threads, bool profile, const std::vector<std::string>& probabilities,
-                         BatchAdvice advice) {
-  TensorMap inputs = make_inputs(*input_signature(model), input_specs, seed, advice);
+TensorMap artifact_inputs(const Model& model, const std::vector<std::string>& input_specs,
+                          uint64_t seed) {
+  return make_inputs(*input_signature(model), input_specs, seed, BatchAdvice::kRecompile);
+}
+
+ArtifactRun run_artifact(Model& model, const TensorMap& inputs, int threads, bool profile,
+                         const std::vector<std::string>& probabilities) {
   std::vector<const float*> in_ptrs;
   for (int i = 0; i < model.num_inputs(); ++i)
     in_ptrs.push_back(inputs.at(model.input_name(i)).ptr());

@@ -2,13 +2,11 @@
 // warm-up) of a model compiled on the spot or of an artifact directory, and
 // per kernel: time, GFLOP/s and efficiency against this machine's measured
 // FMA peak. Text on stdout; --json and --html for tools and people.
-#include <fmt/format.h>
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <filesystem>
+#include <algorithm>
 
-#include "frontend/driver/artifact_runner.h"
+#include "backend/halide/codegen/file_util.h"
+#include "frontend/driver/artifact_dir.h"
 #include "frontend/driver/bench_html.h"
 #include "frontend/driver/bench_manifest.h"
 #include "frontend/driver/bench_report.h"
@@ -18,15 +16,12 @@
 #include "frontend/driver/machine_peak.h"
 #include "frontend/driver/model_options.h"
 #include "frontend/driver/number_validators.h"
+#include "frontend/driver/option_conflicts.h"
 #include "frontend/driver/output_file.h"
-
-namespace fs = std::filesystem;
 
 namespace kiln::driver {
 
 namespace {
-
-constexpr int kUsageError = 2;
 
 struct BenchArgs {
   CLI::App* app = nullptr;
@@ -36,20 +31,6 @@ struct BenchArgs {
   std::string json_file, html_file;
   bool remeasure_peak = false;
   double peak_gflops = 0;  // 0: measure (or take the cached figure)
-};
-
-// The scratch artifact of a MODEL, removed however the benchmark ends.
-class TempArtifact {
- public:
-  TempArtifact() : dir_(fs::temp_directory_path() / fmt::format("kiln-bench-{}", ::getpid())) {}
-  ~TempArtifact() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string path() const { return dir_.string(); }
-
- private:
-  fs::path dir_;
 };
 
 std::string cache_dir(const HalideFlags& f) {
@@ -110,13 +91,16 @@ BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) 
   r.latency = latency_stats(t.run_ms);
   r.other_load = t.other_load;
   r.model_flops = manifest.flops;
+  r.winograd_steps = static_cast<int>(
+      std::count_if(manifest.steps.begin(), manifest.steps.end(),
+                    [](const ManifestStep& s) { return s.op == "winograd_conv2d"; }));
   r.layers = layer_rows(t.steps, manifest, r.peak.all_threads_gflops, r.peak_now_gflops());
   return r;
 }
 
 BenchReport bench_model(const BenchArgs& a) {
   auto [g, weights] = load_model_with_weights(a.model);
-  TempArtifact dir;
+  halide::codegen::TempDir dir("kiln-bench-");
   halide::ArtifactInfo info = compile_model(*g, weights, PassFlags{}, a.halide, dir.path());
   BenchReport r = measure(a, dir.path(), g.get());
   r.compile = {true, info.kernels, info.cache_hits, info.cache_misses, info.total_seconds};
@@ -134,16 +118,12 @@ void write_reports(const BenchArgs& a, const BenchReport& r) {
 }
 
 int bench(const BenchArgs& a) {
-  if (is_artifact_dir(a.model.model)) {
-    if (std::string conflict = artifact_conflict(*a.app, a.model.model, compile_only_options());
-        !conflict.empty()) {
-      fmt::print(stderr, "error: {}\n", conflict);
-      return kUsageError;
-    }
-    write_reports(a, measure(a, a.model.model, nullptr));
-    return 0;
-  }
-  write_reports(a, bench_model(a));
+  const bool artifact = is_artifact_dir(a.model.model);
+  if (artifact) refuse_with_artifact(*a.app, a.model.model, compile_only_options());
+  // Before any work: a bad destination would otherwise fail only after the whole benchmark.
+  check_output_file("--json", a.json_file);
+  check_output_file("--html", a.html_file);
+  write_reports(a, artifact ? measure(a, a.model.model, nullptr) : bench_model(a));
   return 0;
 }
 
@@ -179,14 +159,12 @@ Command add_bench_command(CLI::App& parent) {
       "Measure a model's latency (compiled now, or an artifact directory) and per-layer "
       "efficiency against this machine's peak");
   args->app = app;
-  app->add_option("MODEL", args->model.model,
-                  "A .kir file, a zoo model name such as resnet50, or an artifact directory")
-      ->type_name("FILE|NAME|DIR")
-      ->required();
+  add_model_or_artifact_argument(*app, args->model);
   add_weight_options(*app, args->model);
   add_batch_option(*app, args->model);
   add_bench_options(*app, *args);
-  add_halide_options(*app, args->halide, /*with_emit=*/false);
+  add_halide_options(*app, args->halide);
+  add_threads_option(*app, args->halide);
   return {app, [args] { return bench(*args); }};
 }
 

@@ -65,16 +65,18 @@ std::string summary_html(const BenchReport& r) {
   double gflops = r.latency.median > 0 ? r.model_flops / r.latency.median * 1e-6 : 0;
   double pct = r.peak.all_threads_gflops > 0 ? 100 * gflops / r.peak.all_threads_gflops : 0;
   const std::string conv_loop = describe_conv_loop(r);
+  const std::string flop_count = describe_flop_count(r);
   return fmt::format(
       "<h1>kiln bench: {}</h1>\n<p class='summary'>batch {}, {} thread(s), target "
       "<code>{}</code><br>"
       "latency over {} runs ({} warm-up): <b>median {:.3f} ms</b>, min {:.3f} ms, p90 {:.3f} ms"
-      "<br>{:.3f} GFLOP per run: {:.1f} GFLOP/s, {:.1f}% of peak<br>"
+      "<br>{:.3f} GFLOP per run: {:.1f} GFLOP/s, {:.1f}% of peak{}<br>"
       "peak: {}<br>{}<br>{}{}</p>\n",
       escape(r.model), r.batch, r.threads, escape(r.target), r.runs, r.warmup, r.latency.median,
       r.latency.min, r.latency.p90, r.model_flops * 1e-9, gflops, pct,
-      escape(describe_peak(r.peak)), escape(describe_clock(r.clock_ghz, r.peak)),
-      escape(describe_peak_now(r)), conv_loop.empty() ? "" : "<br>" + escape(conv_loop));
+      flop_count.empty() ? "" : " (" + escape(flop_count) + ")", escape(describe_peak(r.peak)),
+      escape(describe_clock(r.clock_ghz, r.peak)), escape(describe_peak_now(r)),
+      conv_loop.empty() ? "" : "<br>" + escape(conv_loop));
 }
 
 // Time by op: one stacked bar, the quickest view of where time goes.

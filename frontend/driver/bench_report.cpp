@@ -173,6 +173,14 @@ std::string describe_conv_loop(const BenchReport& r) {
          "runs below what it does on a quiet host";
 }
 
+std::string describe_flop_count(const BenchReport& r) {
+  if (r.winograd_steps == 0) return "";
+  return fmt::format(
+      "{} of the kernels {} Winograd convolution{}, counted at the direct convolution's flops: "
+      "GFLOP/s and %peak are direct-equivalent, and can exceed 100% of peak",
+      r.winograd_steps, r.winograd_steps == 1 ? "is a" : "are", r.winograd_steps == 1 ? "" : "s");
+}
+
 std::vector<LayerRow> layer_rows(const std::vector<StepTiming>& steps,
                                  const ArtifactManifest& manifest, double peak_gflops,
                                  double peak_now_gflops) {
@@ -222,6 +230,8 @@ void print_summary(const BenchReport& r, std::FILE* out) {
       "throughput: {:.1f} images/s; {:.3f} GFLOP per run -> {:.1f} GFLOP/s ({:.1f}% of peak)\n",
       r.latency.median > 0 ? r.batch * 1e3 / r.latency.median : 0, r.model_flops * 1e-9, gflops,
       percent(gflops, r.peak.all_threads_gflops));
+  if (const std::string flops = describe_flop_count(r); !flops.empty())
+    fmt::print(out, "  {}\n", flops);
   fmt::print(out, "machine peak: {}\n", describe_peak(r.peak));
   fmt::print(out, "{}\n", describe_clock(r.clock_ghz, r.peak));
   fmt::print(out, "{}\n", describe_peak_now(r));
@@ -292,6 +302,7 @@ std::string bench_json(const BenchReport& r) {
             {"samples_ms", r.run_ms},
             {"other_load", r.other_load},
             {"model_flops", r.model_flops},
+            {"winograd_steps", r.winograd_steps},
             {"gflops", gflops},
             {"percent_of_peak", percent(gflops, r.peak.all_threads_gflops)},
             {"peak_gflops", r.peak.all_threads_gflops},

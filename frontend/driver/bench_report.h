@@ -57,6 +57,9 @@ struct BenchReport {
   LatencyStats latency;    // of run_ms
   double other_load = 0;   // share of the CPUs other processes used during the timed runs
   double model_flops = 0;  // per run
+  // Kernels that run a convolution as Winograd: model_flops (and every GFLOP/s and %peak
+  // figure) counts their direct convolution's flops, not the fewer they execute.
+  int winograd_steps = 0;
   MachinePeak peak;
   double clock_ghz = 0;  // one thread's clock measured right after the timed runs
   // The peak's microkernel on `threads` threads just before and just after the runs
@@ -95,6 +98,9 @@ std::string describe_peak_now(const BenchReport& r);
 // "conv-like loop ... around the runs: 212.3 GFLOP/s (...), 88% of the microkernel (at best 97%
 // on this machine): ...", or "" when the host has no vector FMA.
 std::string describe_conv_loop(const BenchReport& r);
+
+// "3 of the kernels are Winograd convolutions: ... direct-equivalent ...", or "" when none is.
+std::string describe_flop_count(const BenchReport& r);
 
 // To `out`: stdout, or stderr when the JSON goes to stdout.
 void print_summary(const BenchReport& r, std::FILE* out);

@@ -47,8 +47,9 @@ Command add_compile_command(CLI::App& parent) {
   add_weight_options(*app, args->model);
   add_batch_option(*app, args->model);
   app->add_option("-o,--output", args->out_dir, "Artifact directory")->required()->type_name("DIR");
-  add_pass_options(*app, args->passes);
-  add_halide_options(*app, args->halide, /*with_emit=*/true);
+  add_pass_options(*app, args->passes, DefaultPasses::kOptimize);
+  add_halide_options(*app, args->halide);
+  add_emit_option(*app, args->halide);
   return {app, [args] { return compile(*args); }};
 }
 

@@ -78,7 +78,7 @@ Command add_dump_command(CLI::App& parent) {
   app->add_option("--weights-out", args->weights_out,
                   "Save the (pass-rewritten) weights as safetensors, to run the dump later")
       ->type_name("FILE");
-  add_pass_options(*app, args->passes);
+  add_pass_options(*app, args->passes, DefaultPasses::kNone);
   return {app, [args] { return dump_model(*args); }};
 }
 

@@ -11,6 +11,8 @@ namespace kiln::driver {
 
 namespace {
 
+constexpr const char* kGroup = "Native code";
+
 // Short names for the ISAs Kiln has schedules for; anything else is passed
 // to Halide as a target string ("x86-64-linux-avx-avx2-fma-f16c-sse41").
 std::string expand_target(const std::string& name) {
@@ -49,30 +51,50 @@ void print_progress(int done, int total, bool hit, const std::string& kernel) {
 
 }  // namespace
 
-void add_halide_options(CLI::App& app, HalideFlags& f, bool with_emit) {
+void add_halide_options(CLI::App& app, HalideFlags& f) {
   app.add_option("--target", f.target, "host, x86-64-avx2, x86-64-avx512 or a Halide target")
       ->check(target_validator())
-      ->capture_default_str();
-  app.add_option("--threads", f.threads, "Threads for the kernels (0: one per core)")
-      ->check(CLI::Range(0, 1024));
+      ->capture_default_str()
+      ->group(kGroup);
   app.add_option("--cache-dir", f.cache_dir, "Kernel cache (default: ~/.cache/kiln)")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->group(kGroup);
   app.add_option("--jobs", f.jobs, "Kernels compiled at once")
       ->check(CLI::Range(1, 64))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->group(kGroup);
   app.add_option("--scheduler", f.scheduler,
                  "Kiln's hand schedules, or one of the autoschedulers shipped with Halide")
       ->check(CLI::IsMember(halide::scheduler_names()))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->group(kGroup);
   app.add_option("--conv-algorithm", f.conv_algorithm,
                  "Convolutions: direct, winograd (F(4x4,3x3) for every 3x3 stride-1 conv), or "
                  "auto (winograd where measured faster)")
       ->check(CLI::IsMember(halide::conv_algorithm_names()))
-      ->capture_default_str();
-  if (with_emit)
-    app.add_option("--emit", f.emit, "Per-kernel listings: stmt, html, asm, llvm")
-        ->delimiter(',')
-        ->check(CLI::IsMember({"stmt", "html", "asm", "llvm"}));
+      ->capture_default_str()
+      ->group(kGroup);
+}
+
+void add_threads_option(CLI::App& app, HalideFlags& f) {
+  app.add_option("--threads", f.threads, "Threads for the kernels (0: one per core)")
+      ->check(CLI::Range(0, 1024))
+      ->group(kGroup);
+}
+
+void add_emit_option(CLI::App& app, HalideFlags& f) {
+  app.add_option("--emit", f.emit, "Per-kernel listings: stmt, html, asm, llvm")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"stmt", "html", "asm", "llvm"}))
+      ->group(kGroup);
+}
+
+std::vector<std::string> halide_option_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* o :
+       app.get_options([](const CLI::Option* o) { return o->get_group() == kGroup; }))
+    names.push_back(o->get_name());
+  return names;
 }
 
 halide::ArtifactInfo compile_model(Graph& g, WeightMap& weights, const PassFlags& passes,

@@ -27,9 +27,16 @@ struct HalideFlags {
   std::string conv_algorithm = "auto";  // auto, direct or winograd
 };
 
-// --target, --threads, --cache-dir, --jobs, --scheduler, --conv-algorithm; with_emit adds
-// --emit.
-void add_halide_options(CLI::App& app, HalideFlags& f, bool with_emit);
+// --target, --cache-dir, --jobs, --scheduler, --conv-algorithm: how native code is generated.
+void add_halide_options(CLI::App& app, HalideFlags& f);
+// --threads: how many threads the kernels run on. Only commands that run the code take it: the
+// artifact `kiln compile` writes is the same for any thread count.
+void add_threads_option(CLI::App& app, HalideFlags& f);
+// --emit: per-kernel listings, written next to an artifact.
+void add_emit_option(CLI::App& app, HalideFlags& f);
+
+// The names of the options the three functions above added to `app` ("--target", ...).
+std::vector<std::string> halide_option_names(const CLI::App& app);
 
 // Compiles g (after the passes the flags select; -O when none are given) to
 // an artifact in out_dir, printing progress to stderr.

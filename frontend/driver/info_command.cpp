@@ -123,7 +123,7 @@ Command add_info_command(CLI::App& parent) {
   add_model_argument(*app, args->model);
   add_batch_option(*app, args->model);
   add_weight_options(*app, args->model);
-  add_pass_options(*app, args->passes);
+  add_pass_options(*app, args->passes, DefaultPasses::kNone);
   app->add_flag("--json", args->json, "Print the figures as JSON");
   return {app, [args] { return show_info(*args); }};
 }

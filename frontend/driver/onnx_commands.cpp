@@ -71,7 +71,7 @@ Command add_export_command(CLI::App& parent) {
   add_weight_options(*app, args->model);
   add_batch_option(*app, args->model);
   app->add_option("-o,--output", args->out, "ONNX file to write")->required()->type_name("FILE");
-  add_pass_options(*app, args->passes);
+  add_pass_options(*app, args->passes, DefaultPasses::kNone);
   return {app, [args] { return export_model(*args); }};
 }
 

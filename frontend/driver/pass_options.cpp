@@ -34,15 +34,35 @@ CLI::Validator pass_name_validator() {
       "");
 }
 
-void add_selection_options(CLI::App& app, PassFlags& f) {
+// The help of -O and --O0: which of them is the default.
+struct OptLevelHelp {
+  std::string optimize, none;
+};
+
+OptLevelHelp opt_level_help(DefaultPasses defaults) {
+  const std::string pipeline = "'kiln passes' shows it";
+  switch (defaults) {
+    case DefaultPasses::kOptimize:
+      return {"Run the default pipeline (the default; " + pipeline + ")",
+              "Run no passes; also spelt -O0"};
+    case DefaultPasses::kByBackend:
+      return {"Run the default pipeline (the default with --backend=halide; " + pipeline + ")",
+              "Run no passes (the default with --backend=reference); also spelt -O0"};
+    case DefaultPasses::kNone:
+      break;
+  }
+  return {"Run the default pipeline (" + pipeline + ")",
+          "Run no passes (the default); also spelt -O0"};
+}
+
+void add_selection_options(CLI::App& app, PassFlags& f, DefaultPasses defaults) {
+  const OptLevelHelp help = opt_level_help(defaults);
   auto* passes = app.add_option("--passes", f.passes, "Run these passes, in order")
                      ->check(pipeline_validator())
                      ->type_name("PASS,...")
                      ->group(kGroup);
-  auto* opt = app.add_flag("-O", f.optimize, "Run the default pipeline ('kiln passes' shows it)")
-                  ->group(kGroup);
-  auto* none = app.add_flag("--O0", f.no_optimize, "Run no passes (the default); also spelt -O0")
-                   ->group(kGroup);
+  auto* opt = app.add_flag("-O", f.optimize, help.optimize)->group(kGroup);
+  auto* none = app.add_flag("--O0", f.no_optimize, help.none)->group(kGroup);
   opt->excludes(passes)->excludes(none);
   none->excludes(passes);
 }
@@ -84,8 +104,8 @@ void add_numerics_options(CLI::App& app, PassFlags& f) {
 
 }  // namespace
 
-void add_pass_options(CLI::App& app, PassFlags& f) {
-  add_selection_options(app, f);
+void add_pass_options(CLI::App& app, PassFlags& f, DefaultPasses defaults) {
+  add_selection_options(app, f, defaults);
   add_instrumentation_options(app, f);
   add_numerics_options(app, f);
 }

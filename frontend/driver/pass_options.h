@@ -1,7 +1,8 @@
-// The pass-pipeline flags shared by `dump` and `run` (and any later
-// subcommand that optimises): they fill a PipelineOptions for run_pipeline.
+// The pass-pipeline flags shared by the subcommands that load a model: they
+// fill a PipelineOptions for run_pipeline.
 //
-// -O runs the default pipeline and -O0 none (the default). CLI11 reads a
+// -O runs the default pipeline and -O0 none; which of them a command runs
+// when given neither depends on the command (DefaultPasses). CLI11 reads a
 // short flag's attached text as more flags ("-O0" as "-O -0"), so main
 // respells "-O0" as "--O0" with normalize_opt_level before parsing.
 #pragma once
@@ -34,7 +35,14 @@ struct PassFlags {
   std::vector<std::string> keep_outputs;
 };
 
-void add_pass_options(CLI::App& app, PassFlags& f);
+// What a command runs without pass flags, as its help states it.
+enum class DefaultPasses {
+  kNone,       // dump, info, export
+  kOptimize,   // compile: native code is generated from the -O graph
+  kByBackend,  // run: -O with --backend=halide, none on the reference interpreter
+};
+
+void add_pass_options(CLI::App& app, PassFlags& f, DefaultPasses defaults);
 
 // The names of the options add_pass_options added to `app` ("--passes", "-O", ...).
 std::vector<std::string> pass_option_names(const CLI::App& app);

@@ -2,7 +2,6 @@
 // interpreter or as native code (compiled in process, or a compiled artifact
 // directory) and report the outputs.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -10,12 +9,16 @@
 #include <filesystem>
 #include <iostream>
 
+#include "backend/halide/codegen/file_util.h"
 #include "backend/reference/interpreter.h"
+#include "frontend/driver/artifact_dir.h"
 #include "frontend/driver/artifact_runner.h"
 #include "frontend/driver/command.h"
 #include "frontend/driver/halide_options.h"
 #include "frontend/driver/input_options.h"
 #include "frontend/driver/model_options.h"
+#include "frontend/driver/option_conflicts.h"
+#include "frontend/driver/output_file.h"
 #include "frontend/driver/pass_options.h"
 #include "frontend/driver/run_report.h"
 #include "frontend/npy.h"
@@ -25,8 +28,6 @@ namespace fs = std::filesystem;
 namespace kiln::driver {
 
 namespace {
-
-constexpr int kUsageError = 2;
 
 struct RunArgs {
   CLI::App* app = nullptr;
@@ -83,18 +84,27 @@ std::vector<std::string> artifact_ignores(const CLI::App& app) {
   return options;
 }
 
+// What only native code honours: how it is generated, its threads and its profile.
+std::vector<std::string> native_only_options(const CLI::App& app) {
+  std::vector<std::string> options = halide_option_names(app);
+  options.push_back("--profile");
+  return options;
+}
+
+std::vector<std::string> probability_outputs(const Graph& g) {
+  std::vector<std::string> names;
+  for (const OutputInfo& o : output_infos(g))
+    if (o.probabilities) names.push_back(o.name);
+  return names;
+}
+
 // A directory written by `kiln compile`.
 int run_artifact_dir(const RunArgs& a) {
-  if (std::string conflict = artifact_conflict(*a.app, a.model.model, artifact_ignores(*a.app));
-      !conflict.empty()) {
-    fmt::print(stderr, "error: {}\n", conflict);
-    return kUsageError;
-  }
   Clock::time_point load_start = Clock::now();
   Model model(a.model.model);
+  TensorMap inputs = artifact_inputs(model, a.inputs, a.model.seed);
   double load_ms = ms_since(load_start);
-  ArtifactRun r = run_artifact(model, a.inputs, a.model.seed, a.halide.threads, a.profile, {},
-                               BatchAdvice::kRecompile);
+  ArtifactRun r = run_artifact(model, inputs, a.halide.threads, a.profile);
   fmt::print("artifact {} ({})\n", a.model.model, model.target());
   report_artifact_run(r, a.output_dir);
   fmt::print("load: {:.1f} ms\n", load_ms);
@@ -107,20 +117,19 @@ int run_artifact_dir(const RunArgs& a) {
 int run_halide(const RunArgs& a) {
   Clock::time_point load_start = Clock::now();
   auto [g, weights] = load_model_with_weights(a.model);
+  // Before compiling, which can take minutes: a bad --input fails at once.
+  TensorMap inputs = make_inputs(*g, a.inputs, a.model.seed);
   double load_ms = ms_since(load_start);
   Clock::time_point compile_start = Clock::now();
-  fs::path dir = fs::temp_directory_path() / fmt::format("kiln-run-{}", ::getpid());
-  compile_model(*g, weights, a.passes, a.halide, dir.string());
+  // Hundreds of megabytes for a large model: removed however the run ends.
+  halide::codegen::TempDir scratch("kiln-run-");
+  compile_model(*g, weights, a.passes, a.halide, scratch.path());
   double compile_ms = ms_since(compile_start);
-  std::vector<std::string> probabilities;
-  for (const OutputInfo& o : output_infos(*g))
-    if (o.probabilities) probabilities.push_back(o.name);
   ArtifactRun r;
   {
-    Model model(dir.string());
-    r = run_artifact(model, a.inputs, a.model.seed, a.halide.threads, a.profile, probabilities);
+    Model model(scratch.path());
+    r = run_artifact(model, inputs, a.halide.threads, a.profile, probability_outputs(*g));
   }
-  fs::remove_all(dir);
   fmt::print("model @{}, batch {}\n", g->name(), batch_of(*g));
   report_artifact_run(r, a.output_dir);
   fmt::print("load: {:.1f} ms\n", load_ms);
@@ -129,9 +138,7 @@ int run_halide(const RunArgs& a) {
   return 0;
 }
 
-int run_model(const RunArgs& a) {
-  if (is_artifact_dir(a.model.model)) return run_artifact_dir(a);
-  if (a.backend == "halide") return run_halide(a);
+int run_reference(const RunArgs& a) {
   Clock::time_point load_start = Clock::now();
   auto [g, weights] = load_model_with_weights(a.model);
   TensorMap inputs = make_inputs(*g, a.inputs, a.model.seed);
@@ -154,6 +161,17 @@ int run_model(const RunArgs& a) {
   return 0;
 }
 
+int run_model(const RunArgs& a) {
+  const bool artifact = is_artifact_dir(a.model.model);
+  const bool reference = !artifact && a.backend == "reference";
+  if (artifact) refuse_with_artifact(*a.app, a.model.model, artifact_ignores(*a.app));
+  if (reference) refuse_with_reference_backend(*a.app, native_only_options(*a.app));
+  // Before any work: a bad destination would otherwise fail only after the whole run.
+  check_output_dir("--output-dir", a.output_dir);
+  if (artifact) return run_artifact_dir(a);
+  return reference ? run_reference(a) : run_halide(a);
+}
+
 }  // namespace
 
 Command add_run_command(CLI::App& parent) {
@@ -161,7 +179,7 @@ Command add_run_command(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "run", "Run a model (or a compiled artifact directory) and report its outputs");
   args->app = app;
-  add_model_argument(*app, args->model);
+  add_model_or_artifact_argument(*app, args->model);
   add_weight_options(*app, args->model);
   add_batch_option(*app, args->model);
   add_input_option(*app, args->inputs);
@@ -170,9 +188,10 @@ Command add_run_command(CLI::App& parent) {
   app->add_option("--backend", args->backend, "Execution backend")
       ->check(CLI::IsMember({"reference", "halide"}))
       ->capture_default_str();
-  add_pass_options(*app, args->passes);
-  add_halide_options(*app, args->halide, /*with_emit=*/false);
-  app->add_flag("--profile", args->profile, "Time every kernel (native backends)");
+  add_pass_options(*app, args->passes, DefaultPasses::kByBackend);
+  add_halide_options(*app, args->halide);
+  add_threads_option(*app, args->halide);
+  app->add_flag("--profile", args->profile, "Time every kernel (native code only)");
   return {app, [args] { return run_model(*args); }};
 }
 

@@ -1,5 +1,7 @@
 #include "frontend/onnx/onnx_proto_io.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -11,7 +13,7 @@ namespace {
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open file");
+  if (!in) throw Error(path + ": cannot open file: " + std::strerror(errno));
   std::ostringstream bytes;
   bytes << in.rdbuf();
   if (in.bad()) throw Error(path + ": read error");

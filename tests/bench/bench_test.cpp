@@ -322,6 +322,37 @@ TEST_F(BenchTest, ArtifactDirectory) {
   EXPECT_NE(batch.err.find("--batch"), std::string::npos) << batch.err;
 }
 
+// Winograd kernels are counted at their direct convolution's flops, so the whole-model GFLOP/s
+// can pass 100% of peak: the summary says so, not only the per-layer table.
+TEST_F(BenchTest, SummarySaysWinogradFlopsAreDirectEquivalent) {
+  KilnResult w =
+      bench({"--runs", "1", "--warmup", "0", "--peak-gflops", "100", "--conv-algorithm=winograd"});
+  ASSERT_EQ(w.status, 0) << w.err;
+  EXPECT_TRUE(std::regex_search(
+      w.out, std::regex("throughput: [^\\n]*% of peak\\)\n  1 of the kernels is a Winograd "
+                        "convolution, counted at the direct convolution's flops")))
+      << w.out;
+  KilnResult d =
+      bench({"--runs", "1", "--warmup", "0", "--peak-gflops", "100", "--conv-algorithm=direct"});
+  ASSERT_EQ(d.status, 0) << d.err;
+  EXPECT_EQ(d.out.find("Winograd"), std::string::npos) << d.out;
+}
+
+// Checked before compiling and measuring: a bad destination used to fail only at the end.
+TEST_F(BenchTest, ReportFilesAreCheckedFirst) {
+  const std::string nowhere = dir_.file("no/such/dir/report");
+  for (const std::string option : {"--json", "--html"}) {
+    KilnResult r = bench({"--runs", "1", "--peak-gflops", "100", option, nowhere});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find(option + ": cannot write to '" + nowhere + "': no directory '" +
+                         dir_.file("no/such/dir") + "'"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err.find("[1/"), std::string::npos) << r.err;
+  }
+}
+
 TEST_F(BenchTest, BadFlagsAreUsageErrors) {
   EXPECT_EQ(bench({"--runs", "0"}).status, 2);
   EXPECT_EQ(bench({"--runs", "x"}).status, 2);

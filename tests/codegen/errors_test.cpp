@@ -1,6 +1,8 @@
 // write_artifact's failures: malformed plans are rejected before any compilation, and compile or
 // link failures name the kernel or the command together with its diagnostics.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <filesystem>
@@ -184,6 +186,33 @@ TEST(CodegenErrors, WillNotReplaceADirectoryOfOtherFiles) {
         << e.what();
   }
   EXPECT_EQ(halide::codegen::read_file(dir + "/notes.txt"), "mine");
+}
+
+// The pid of a process that has exited (and been reaped).
+pid_t dead_pid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  return child;
+}
+
+// A compile killed by a signal (no destructors run) used to leave its staging directory, a whole
+// artifact, behind for good: the next compile into the directory removes it, but leaves those of
+// live processes, which may be compiles in progress.
+TEST(CodegenErrors, NextCompileRemovesTheStagingOfAKilledOne) {
+  const std::string dir = scratch_dir() + "/killed_compile";
+  write_test_artifact(make_test_model(), dir);
+  const std::string prefix = dir + "/" + halide::codegen::StagedDir::kStagingPrefix + ".";
+  const std::string orphan = prefix + std::to_string(dead_pid()) + ".0";
+  const std::string live = prefix + std::to_string(::getpid()) + ".999";
+  for (const std::string& staging : {orphan, live}) {
+    fs::create_directories(staging);
+    halide::codegen::write_file_atomic(staging + "/weights.bin", {"half-written"});
+  }
+  write_test_artifact(make_test_model(), dir);
+  EXPECT_FALSE(fs::exists(orphan));
+  EXPECT_TRUE(fs::exists(live + "/weights.bin"));
+  fs::remove_all(live);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // flag, invalid value, conflicting flags) is a usage error with status 2.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "tests/driver/kiln_process.h"
 #include "tests/driver/test_models.h"
 
@@ -41,6 +43,80 @@ TEST_F(DriverCli, HelpDescribesThePassFlags) {
         "--print-after", "--verify-each", "--stats", "--remarks", "--verify-numerics",
         "--numerics-tolerance", "--keep-outputs", "--weights-out"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+}
+
+// compile and `run --backend=halide` optimise unless told otherwise; dump, info, export and the
+// reference backend do not. The help used to call -O0 the default everywhere.
+TEST_F(DriverCli, HelpStatesEachCommandsDefaultPasses) {
+  KilnResult compile = run_kiln({"compile", "--help"});
+  EXPECT_NE(compile.out.find("Run the default pipeline (the default; 'kiln passes' shows it)"),
+            std::string::npos)
+      << compile.out;
+  EXPECT_EQ(compile.out.find("Run no passes (the default)"), std::string::npos) << compile.out;
+  KilnResult run = run_kiln({"run", "--help"});
+  EXPECT_NE(run.out.find("Run the default pipeline (the default with --backend=halide; "),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("Run no passes (the default with --backend=reference)"), std::string::npos)
+      << run.out;
+  for (std::string sub : {"dump", "info", "export"})
+    EXPECT_NE(run_kiln({sub, "--help"}).out.find("Run no passes (the default)"), std::string::npos)
+        << sub;
+}
+
+TEST_F(DriverCli, HelpNamesWhatMODELMayBe) {
+  for (std::string sub : {"run", "bench"})
+    EXPECT_NE(run_kiln({sub, "--help"})
+                  .out.find("A .kir or .onnx file, a zoo model name such as resnet50, or an "
+                            "artifact directory written by 'kiln compile'"),
+              std::string::npos)
+        << sub;
+  for (std::string sub : {"compile", "dump", "info", "export"})
+    EXPECT_NE(run_kiln({sub, "--help"})
+                  .out.find("A .kir or .onnx file, or a zoo model name such as resnet50"),
+              std::string::npos)
+        << sub;
+}
+
+// The reference interpreter runs no native code: these used to be accepted and ignored.
+TEST_F(DriverCli, NativeOnlyFlagsNeedTheHalideBackend) {
+  const std::vector<std::vector<std::string>> flags = {{"--threads", "2"},
+                                                       {"--profile"},
+                                                       {"--scheduler=li2018"},
+                                                       {"--jobs", "2"},
+                                                       {"--target", "host"},
+                                                       {"--conv-algorithm=winograd"},
+                                                       {"--cache-dir", dir_.file("cache")}};
+  for (const std::vector<std::string>& flag : flags) {
+    for (std::vector<std::string> args :
+         {std::vector<std::string>{"run", model_}, {"run", model_, "--backend=reference"}}) {
+      args.insert(args.end(), flag.begin(), flag.end());
+      const std::string name = flag[0].substr(0, flag[0].find('='));
+      expect_usage_error(args, "error: " + name + " needs --backend=halide");
+    }
+  }
+}
+
+// The thread count is chosen when an artifact runs; compiling with one changed nothing.
+TEST_F(DriverCli, CompileTakesNoThreadCount) {
+  expect_usage_error({"compile", model_, "-o", dir_.file("out"), "--threads", "2"}, "--threads");
+  EXPECT_EQ(run_kiln({"compile", "--help"}).out.find("--threads"), std::string::npos);
+}
+
+TEST_F(DriverCli, MistypedOptionSuggestsTheClosest) {
+  expect_usage_error({"run", model_, "--thread", "2"}, "did you mean --threads?");
+  expect_usage_error({"dump", model_, "--formt=json"}, "did you mean --format?");
+  KilnResult far = run_kiln({"dump", model_, "--frobnicate"});
+  EXPECT_EQ(far.status, 2);
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+}
+
+TEST_F(DriverCli, VersionNamesKilnAndHalide) {
+  KilnResult r = run_kiln({"--version"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(std::regex_match(r.out, std::regex("kiln [0-9]+\\.[0-9]+\\.[0-9]+ \\(Halide "
+                                                 "[0-9]+\\.[0-9]+\\.[0-9]+\\)\n")))
+      << r.out;
 }
 
 TEST_F(DriverCli, MissingSubcommandIsAUsageError) {

@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "frontend/npy.h"
 #include "tests/driver/kiln_process.h"
+#include "tests/driver/test_models.h"
 
 namespace kiln::testing {
 namespace {
@@ -163,6 +165,48 @@ TEST_F(CompileCli, InputOfAnotherBatchAdvisesRecompiling) {
             std::string::npos)
       << r.err;
   EXPECT_EQ(r.err.find("use --batch"), std::string::npos) << r.err;
+}
+
+TEST_F(CompileCli, OtherCommandsSayAnArtifactIsNoModelFile) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  KilnResult r = run_kiln({"info", scratch_->file("a")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find(scratch_->file("a") + "' is a compiled artifact directory: only 'kiln "
+                                             "run' and 'kiln bench' take one"),
+            std::string::npos)
+      << r.err;
+}
+
+// The scratch artifacts `run --backend=halide` left in $TMPDIR.
+std::vector<std::string> scratch_artifacts(const std::string& tmp) {
+  std::vector<std::string> found;
+  for (const auto& entry : fs::directory_iterator(tmp))
+    if (entry.path().filename().string().rfind("kiln-run-", 0) == 0)
+      found.push_back(entry.path().string());
+  return found;
+}
+
+// `run --backend=halide` compiles into a scratch directory, hundreds of megabytes for a large
+// model, which a failed run used to leave behind; a bad --input was only found after compiling.
+TEST(CompileCliScratch, FailedNativeRunLeavesNoScratchArtifact) {
+  ScratchDir dir, tmp;
+  const std::map<std::string, std::string> env = {{"TMPDIR", tmp.path()}};
+  const std::string model = dir.write("tiny.kir", kTinyDense);
+  write_npy(dir.file("x.npy"), Tensor(TensorType({1, 4})));
+  KilnResult bad_input = run_kiln({"run", model, "--backend=halide", "--cache-dir", cache_dir(),
+                                   "--input", "x=" + dir.file("x.npy")},
+                                  env);
+  EXPECT_EQ(bad_input.status, 1);
+  EXPECT_NE(bad_input.err.find("input %x"), std::string::npos) << bad_input.err;
+  EXPECT_EQ(bad_input.err.find("[1/"), std::string::npos) << "no kernel may be compiled first";
+  EXPECT_EQ(scratch_artifacts(tmp.path()), std::vector<std::string>());
+  // A compile failing once the scratch directory exists: the cache cannot be created.
+  const std::string not_a_dir = dir.write("afile", "");
+  KilnResult bad_cache =
+      run_kiln({"run", model, "--backend=halide", "--cache-dir", not_a_dir + "/cache"}, env);
+  EXPECT_EQ(bad_cache.status, 1);
+  EXPECT_NE(bad_cache.err.find("cache"), std::string::npos) << bad_cache.err;
+  EXPECT_EQ(scratch_artifacts(tmp.path()), std::vector<std::string>());
 }
 
 TEST(CompileCliFlags, BadTargetIsAUsageError) {

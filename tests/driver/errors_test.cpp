@@ -3,6 +3,8 @@
 // as "error: ...".
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "frontend/npy.h"
 #include "frontend/parser.h"
 #include "frontend/safetensors.h"
@@ -56,6 +58,60 @@ TEST(DriverErrors, MissingModelFileExitsOne) {
   KilnResult r = run_kiln({"dump", dir.file("absent.kir")});
   expect_failure(r, "absent.kir");
   EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+}
+
+TEST(DriverErrors, MissingModelFileSaysWhy) {
+  ScratchDir dir;
+  expect_failure(
+      run_kiln({"run", dir.file("nosuch.kir")}),
+      "cannot read model file '" + dir.file("nosuch.kir") + "': No such file or directory");
+}
+
+// `kiln compile resnet50 -o resnet50` leaves a directory that hides the zoo model from the
+// commands run next to it: paths come first, but the message says how to reach the zoo model.
+TEST(DriverErrors, DirectoryShadowingAZooModelSaysHowToReachIt) {
+  ScratchDir dir;
+  std::filesystem::create_directories(dir.file("zoo"));
+  const std::string zoo_model = dir.write("zoo/tiny.kir", kTinyDense);
+  std::filesystem::create_directories(dir.file("tiny"));
+  for (std::string sub : {"info", "dump", "compile"}) {
+    std::vector<std::string> args = {sub, "tiny"};
+    if (sub == "compile") args.insert(args.end(), {"-o", dir.file("out")});
+    KilnResult r = run_kiln_in(dir.path(), args, {{"KILN_MODELS", dir.file("zoo")}});
+    expect_failure(r, "model 'tiny' is a directory");
+    EXPECT_NE(r.err.find("a path takes priority over the zoo model of that name: to use the zoo "
+                         "model, give its path (" +
+                         zoo_model + ")"),
+              std::string::npos)
+        << sub << ": " << r.err;
+  }
+}
+
+// A directory holding part of an artifact: say which file is missing, not "not a .kir file".
+TEST(DriverErrors, IncompleteArtifactNamesTheMissingFiles) {
+  ScratchDir dir;
+  const std::string artifact = dir.file("art");
+  std::filesystem::create_directories(artifact);
+  dir.write("art/manifest.json", "{}");
+  dir.write("art/weights.bin", "");
+  for (std::string sub : {"run", "bench"}) {
+    KilnResult r = run_kiln({sub, artifact});
+    expect_failure(r, "model '" + artifact + "' is an incomplete artifact directory: " + artifact +
+                          "/libkiln_model.so, " + artifact + "/kiln_model.h are missing");
+  }
+}
+
+// Checked before the model runs: a large model used to run to completion first.
+TEST(DriverErrors, OutputDirThatIsAFileFailsBeforeRunning) {
+  ScratchDir dir;
+  std::string model = dir.write("tiny.kir", kTinyDense);
+  std::string file = dir.write("afile", "");
+  for (const std::string& out : {file, file + "/sub"}) {
+    KilnResult r = run_kiln({"run", model, "--output-dir", out});
+    expect_failure(r, "--output-dir: cannot write to '" + out + "': ");
+    EXPECT_NE(r.err.find("is not a directory"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "") << "nothing may run first";
+  }
 }
 
 TEST(DriverErrors, UnknownZooNameListsTheZoo) {

@@ -22,6 +22,10 @@ struct KilnResult {
 KilnResult run_kiln(const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& env = {});
 
+// The same from the working directory `cwd`, where a bare MODEL name is a path first.
+KilnResult run_kiln_in(const std::string& cwd, const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env = {});
+
 // The same for any built program (a benchmark binary, say), given by path.
 KilnResult run_program(const std::string& program, const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env = {});

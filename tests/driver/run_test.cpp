@@ -112,5 +112,34 @@ TEST_F(DriverRun, KeepOutputsSurvivesStripTraining) {
   EXPECT_EQ(read_npy(dir_.file("out/fc.npy")).type, TensorType({1, 10}));
 }
 
+// `kiln import m.onnx -o m.kir` writes m.kir.safetensors; `kiln run m.kir` used to ignore it
+// and run on seeded weights without a word.
+TEST_F(DriverRun, WeightsImportedNextToTheModelAreUsedAndNamed) {
+  KilnResult exported = run_kiln(
+      {"export", tiny_, "--weights", dir_.file("tiny.safetensors"), "-o", dir_.file("tiny.onnx")});
+  ASSERT_EQ(exported.status, 0) << exported.err;
+  KilnResult imported = run_kiln({"import", dir_.file("tiny.onnx"), "-o", dir_.file("m.kir")});
+  ASSERT_EQ(imported.status, 0) << imported.err;
+  KilnResult r = run(
+      {dir_.file("m.kir"), "--input", "x=" + dir_.file("x.npy"), "--output-dir", dir_.file("out")});
+  EXPECT_EQ(read_npy(dir_.file("out/r.npy")).data, (std::vector<float>{0, 4}));
+  EXPECT_EQ(r.err, "note: using the weights in " + dir_.file("m.kir.safetensors") +
+                       " (--weights FILE to use others)\n");
+}
+
+TEST_F(DriverRun, SeededWeightsOfAModelFileAreAnnounced) {
+  KilnResult r = run({smallnet_});
+  EXPECT_EQ(r.err, "note: no weights given for " + smallnet_ +
+                       ": using random weights seeded with --seed 1 (--weights FILE to load real "
+                       "ones)\n");
+}
+
+// Zoo models have no weights but seeded ones: nothing to announce.
+TEST_F(DriverRun, ZooModelsRunOnSeededWeightsQuietly) {
+  KilnResult r = run_kiln({"run", "smallnet"}, {{"KILN_MODELS", dir_.path()}});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
 }  // namespace
 }  // namespace kiln::testing

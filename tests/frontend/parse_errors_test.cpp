@@ -1,6 +1,8 @@
 // Every malformed input gets one located error that says what was expected.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "frontend/parser.h"
 
 namespace kiln {
@@ -174,13 +176,21 @@ TEST(ParseErrors, NonAsciiBytesAreShownInHex) {
             "m.kir:5:8: error: unexpected byte 0x01");
 }
 
-TEST(ParseErrors, MissingFile) {
+std::string file_error_of(const std::string& path) {
   try {
-    parse_graph_file("/nonexistent/model.kir");
-    FAIL();
+    parse_graph_file(path);
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "cannot read model file '/nonexistent/model.kir'");
+    return e.what();
   }
+  return "";
+}
+
+// The reason, not just the failure: a typo, a permission or a directory need different fixes.
+TEST(ParseErrors, UnreadableFileSaysWhy) {
+  EXPECT_EQ(file_error_of("/nonexistent/model.kir"),
+            "cannot read model file '/nonexistent/model.kir': No such file or directory");
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  EXPECT_EQ(file_error_of(dir), "cannot read model file '" + dir + "': it is a directory");
 }
 
 }  // namespace

@@ -122,7 +122,7 @@ TEST(OnnxImportErrors, NonOnnxFilesAreErrorsNamingThem) {
     EXPECT_EQ(message.rfind(path + ": not ", 0), 0u) << message;
   }
   std::filesystem::remove(path);
-  EXPECT_EQ(import_file_error(path), path + ": cannot open file");
+  EXPECT_EQ(import_file_error(path), path + ": cannot open file: No such file or directory");
 }
 
 TEST(OnnxImportErrors, InvalidModelsNameTheNode) {

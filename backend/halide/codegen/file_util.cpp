@@ -1,5 +1,6 @@
 #include "backend/halide/codegen/file_util.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -61,10 +62,39 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
+namespace {
+
+// The process that made the staging directory `name` (".kiln-staging.<pid>.<n>"), or 0 when
+// `name` is not a staging directory's.
+pid_t staging_owner(const std::string& name) {
+  const std::string prefix = std::string(StagedDir::kStagingPrefix) + ".";
+  if (name.rfind(prefix, 0) != 0) return 0;
+  const char* digits = name.c_str() + prefix.size();
+  char* end = nullptr;
+  const long pid = std::strtol(digits, &end, 10);
+  return end != digits && *end == '.' && pid > 0 ? static_cast<pid_t>(pid) : 0;
+}
+
+// A compile killed by a signal runs no destructor and leaves its staging directory, a whole
+// artifact's worth, behind: the next compile into `path` removes those whose process is gone.
+// Those of live processes (EPERM: another user's) may be compiles in progress.
+void remove_orphaned_staging(const std::string& path) {
+  std::vector<fs::path> orphans;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    const pid_t owner = staging_owner(entry.path().filename().string());
+    if (owner != 0 && ::kill(owner, 0) != 0 && errno == ESRCH) orphans.push_back(entry.path());
+  }
+  for (const fs::path& orphan : orphans) fs::remove_all(orphan, ec);
+}
+
+}  // namespace
+
 StagedDir::StagedDir(const std::string& path) : path_(path) {
   std::error_code ec;
   fs::create_directories(path, ec);
   if (ec) throw std::runtime_error("cannot create " + path + ": " + ec.message());
+  remove_orphaned_staging(path);
   // Not mkdtemp: its 0700 would become the mode of the emit directory moved out of it.
   static std::atomic<int> counter{0};
   for (int attempt = 0; attempt < 100 && staging_.empty(); ++attempt) {

@@ -25,7 +25,8 @@ std::string read_file(const std::string& path);
 
 // An artifact directory's contents, built in a staging directory inside `path` (created if
 // absent) and moved into place by commit(), so that a build failing halfway leaves an existing
-// artifact as it was. The staging directory is removed in any case.
+// artifact as it was. The staging directory is removed in any case, and those that killed
+// compiles left in `path` (their process gone) when the next one starts.
 class StagedDir {
  public:
   // Names in `path` that are staging directories (a crashed build may leave one).
