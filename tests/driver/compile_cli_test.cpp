@@ -171,6 +171,49 @@ TEST(CompileCliFlags, BadTargetIsAUsageError) {
   EXPECT_NE(r.err.find("unknown target 'vax'"), std::string::npos) << r.err;
 }
 
+constexpr const char* kTinyConv = R"(graph @tiny {
+  %data = input() : f32[1,3,224,224]
+  %conv1.weight = weight() : f32[64,3,7,7]
+  %conv1 = conv2d(%data, %conv1.weight) {kernel = [7, 7], stride = [2, 2], pad = [3, 3, 3, 3]} : f32[1,64,112,112]
+  %relu1 = relu(%conv1) : f32[1,64,112,112]
+  output %relu1
+}
+)";
+
+// Used to compile (exit 0, dozens of Halide "guaranteed to fail an assertion" warnings with a
+// cold cache, none with a warm one) and then fail to map a 64 GB arena when run; a tall input
+// failed with "bad extent or stride in dimension 2". Now refused before any kernel is compiled.
+TEST(CompileCliLimits, TensorsPastHalidesIndexLimitAreRefused) {
+  ScratchDir dir;
+  const std::string tiny = dir.write("tiny.kir", kTinyConv);
+  const std::string tall = dir.write("tall.kir", R"(graph @tall {
+  %data = input() : f32[1,3,20000000,224]
+  %conv1.weight = weight() : f32[64,3,7,7]
+  %conv1 = conv2d(%data, %conv1.weight) {kernel = [7, 7], stride = [2, 2], pad = [3, 3, 3, 3]} : f32[1,64,10000000,112]
+  output %conv1
+}
+)");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{tiny, "--batch", "20000"},
+       tiny + ":2:3: error: halide backend: %data (input) is f32[20000,3,224,224], 3010560000 "
+              "elements: more than the 2147483647 (2^31 - 1) elements a Halide buffer can index"},
+      {{tall},
+       tall + ":2:3: error: halide backend: %data (input) is f32[1,3,20000000,224], 13440000000 "
+              "elements: more than the 2147483647 (2^31 - 1) elements a Halide buffer can index"}};
+  for (const auto& [model, message] : cases) {
+    std::vector<std::string> args = {"compile"};
+    args.insert(args.end(), model.begin(), model.end());
+    args.insert(args.end(), {"-o", dir.file("out"), "--cache-dir", dir.file("fresh")});
+    KilnResult r = run_kiln(args);
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("reference interpreter"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("guaranteed to fail"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("out")));
+    EXPECT_FALSE(fs::exists(dir.file("fresh/kernels"))) << "nothing may be compiled";
+  }
+}
+
 TEST(CompileCliFlags, OutputIsRequired) {
   KilnResult r = run_kiln({"compile", "nin"});
   EXPECT_EQ(r.status, 2);
