@@ -8,6 +8,8 @@
 #include "runtime/cpu_features.h"
 #include "runtime/elf_check.h"
 #include "runtime/error.h"
+#include "runtime/library_checksum.h"
+#include "runtime/weights_file.h"
 
 namespace kiln::rt {
 
@@ -18,6 +20,8 @@ ArtifactLibrary::ArtifactLibrary(const std::string& dir) {
   }
   if (!std::filesystem::exists(path)) throw Error(path + " is missing: not a Kiln artifact");
   check_elf_complete(path);  // dlopen of a cut-off file dies of SIGBUS instead of failing
+  // Nor may a damaged one reach dlopen, which runs its relocations and initialisers.
+  check_library_checksum(path, (std::filesystem::path(dir) / kWeightsFile).string());
   // RTLD_LOCAL: every artifact keeps its own Halide runtime (thread pool, error handler).
   handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle_ == nullptr) throw Error("cannot load " + path + ": " + dlerror());

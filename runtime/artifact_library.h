@@ -1,5 +1,6 @@
 // The artifact's shared library: dlopen, the plan it exports, and the checks that decide
-// whether this runtime may execute it (plan ABI, Kiln version, CPU features).
+// whether this runtime may execute it (intact headers and checksum before dlopen; plan ABI, Kiln
+// version, CPU features after).
 #pragma once
 
 #include <string>

@@ -5,7 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace kiln {
 
@@ -71,6 +73,13 @@ inline uint64_t xxh64(const void* data, std::size_t len, uint64_t seed = 0) {
   h ^= h >> 29;
   h *= kP3;
   return h ^ (h >> 32);
+}
+
+// "0x0123456789abcdef": how messages spell a checksum.
+inline std::string checksum_hex(uint64_t v) {
+  char buf[19];
+  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(v));
+  return buf;
 }
 
 }  // namespace kiln

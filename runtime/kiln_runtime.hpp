@@ -12,7 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/kiln_runtime.h"
+// Next to this header, so found whether users pass -I runtime or -I <repository root>.
+#include "kiln_runtime.h"
 
 namespace kiln {
 

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "runtime/checksum.h"
@@ -17,12 +16,6 @@ namespace kiln::rt {
 namespace {
 
 namespace wf = weights_format;
-
-std::string hex(uint64_t v) {
-  char buf[19];
-  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 // Closes the descriptor however loading ends.
 struct Fd {
@@ -46,17 +39,17 @@ void read_at(int fd, void* dst, uint64_t bytes, uint64_t offset, const std::stri
   }
 }
 
-// Checks the header against the file's size and the plan's expectations.
-void check_header(const wf::Header& h, const std::string& path, uint64_t file_bytes,
-                  uint64_t expected_bytes, uint64_t expected_checksum) {
+// Checks the header against the file's size: whether it is a sound weights file of this version.
+void check_header(const wf::Header& h, const std::string& path, uint64_t file_bytes) {
   if (std::memcmp(h.magic, wf::kMagic, sizeof h.magic) != 0) {
     throw Error(path + " is not a Kiln weights file (bad magic)");
   }
   if (h.version != wf::kVersion) {
     throw Error(path + " has weights format version " + std::to_string(h.version) +
-                ", this runtime reads version " + std::to_string(wf::kVersion));
+                ", this runtime reads version " + std::to_string(wf::kVersion) +
+                ": recompile the model");
   }
-  // Version 1 fixes both fields, so another value is damage rather than a newer format.
+  // The version fixes both fields, so another value is damage rather than a newer format.
   if (h.header_bytes != sizeof(wf::Header)) {
     throw Error(path + " is corrupted: its header says it is " + std::to_string(h.header_bytes) +
                 " bytes long, version " + std::to_string(wf::kVersion) + " headers are " +
@@ -81,33 +74,56 @@ void check_header(const wf::Header& h, const std::string& path, uint64_t file_by
     throw Error(path + " has " + std::to_string(file_bytes - want_file) +
                 " unexpected trailing bytes");
   }
+}
+
+// Whether the weights are those the plan was generated with.
+void check_belongs_to_plan(const wf::Header& h, const std::string& path, uint64_t expected_bytes,
+                           uint64_t expected_checksum) {
   if (h.payload_bytes != expected_bytes || h.checksum != expected_checksum) {
     throw Error(path + " does not belong to this model: it holds " +
-                std::to_string(h.payload_bytes) + " bytes with checksum " + hex(h.checksum) +
-                ", the model expects " + std::to_string(expected_bytes) + " bytes with checksum " +
-                hex(expected_checksum));
+                std::to_string(h.payload_bytes) + " bytes with checksum " +
+                checksum_hex(h.checksum) + ", the model expects " + std::to_string(expected_bytes) +
+                " bytes with checksum " + checksum_hex(expected_checksum));
   }
 }
 
-}  // namespace
-
-LoadedWeights::LoadedWeights(const std::string& path, uint64_t expected_bytes,
-                             uint64_t expected_checksum) {
-  Fd file{open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (file.fd < 0) {
+// A descriptor for the caller's Fd.
+int open_weights(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     if (errno == ENOENT) throw Error(path + " is missing: the artifact is incomplete");
     throw Error("cannot open " + path + ": " + std::strerror(errno));
   }
+  return fd;
+}
+
+// Reads the header of the open file and checks it against the file's size.
+wf::Header read_header(int fd, const std::string& path) {
   struct stat st {};
-  if (fstat(file.fd, &st) != 0) throw Error("cannot stat " + path + ": " + std::strerror(errno));
+  if (fstat(fd, &st) != 0) throw Error("cannot stat " + path + ": " + std::strerror(errno));
   const auto file_bytes = static_cast<uint64_t>(st.st_size);
   wf::Header h;
   if (file_bytes < sizeof h) {
     throw Error(path + " is truncated: " + std::to_string(file_bytes) +
                 " bytes, shorter than its " + std::to_string(sizeof h) + "-byte header");
   }
-  read_at(file.fd, &h, sizeof h, 0, path);
-  check_header(h, path, file_bytes, expected_bytes, expected_checksum);
+  read_at(fd, &h, sizeof h, 0, path);
+  check_header(h, path, file_bytes);
+  return h;
+}
+
+}  // namespace
+
+uint64_t recorded_library_checksum(const std::string& path) {
+  const Fd file{open_weights(path)};
+  return read_header(file.fd, path).library_checksum;
+}
+
+LoadedWeights::LoadedWeights(const std::string& path, uint64_t expected_bytes,
+                             uint64_t expected_checksum) {
+  const Fd file{open_weights(path)};
+  const wf::Header h = read_header(file.fd, path);
+  check_belongs_to_plan(h, path, expected_bytes, expected_checksum);
   if (h.payload_bytes > 0) {
     memory_ = LargePageMemory(h.payload_bytes, LargePageMemory::Populate::kByCaller);
     read_at(file.fd, memory_.data(), h.payload_bytes, h.header_bytes, path);
@@ -115,8 +131,8 @@ LoadedWeights::LoadedWeights(const std::string& path, uint64_t expected_bytes,
   const void* payload = h.payload_bytes > 0 ? memory_.data() : static_cast<const void*>(&h);
   const uint64_t actual = xxh64(payload, h.payload_bytes);
   if (actual != h.checksum) {
-    throw Error(path + " is corrupted: payload checksum " + hex(actual) + ", header says " +
-                hex(h.checksum));
+    throw Error(path + " is corrupted: payload checksum " + checksum_hex(actual) +
+                ", header says " + checksum_hex(h.checksum));
   }
   // Read-only from here, as the file mapping was: a kernel writing to its weights is a bug, and
   // should fault rather than corrupt the model.

@@ -19,6 +19,10 @@ namespace kiln::rt {
 
 inline constexpr const char* kWeightsFile = "weights.bin";
 
+// The checksum of libkiln_model.so that `path`'s header recorded at compile time (after checking
+// that the header is sound); throws rt::Error as LoadedWeights does.
+uint64_t recorded_library_checksum(const std::string& path);
+
 class LoadedWeights {
  public:
   // Reads `path`; throws rt::Error if it is missing, truncated, corrupted, or not the weights

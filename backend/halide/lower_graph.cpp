@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "backend/halide/buffer_size_check.h"
 #include "backend/halide/copy_kernel.h"
 #include "backend/halide/layout.h"
 #include "backend/halide/lower_ops.h"
@@ -160,6 +161,7 @@ void propagate_storage(Plan& plan) {
 
 Plan lower_graph(const Graph& g, const WeightMap& weights, const Halide::Target& target,
                  const LowerOptions& options) {
+  check_graph_buffer_sizes(g);
   // Loads the plugin now, so that a missing one fails before any compilation
   // (and before the compile workers are forked, which then share it).
   load_autoscheduler(options.scheduler);
@@ -171,6 +173,7 @@ Plan lower_graph(const Graph& g, const WeightMap& weights, const Halide::Target&
   propagate_storage(cx.plan());
   reuse_residual_storage(cx.plan());
   plan_memory(cx.plan());
+  check_plan_buffer_sizes(cx.plan());
   return std::move(cx.plan());
 }
 

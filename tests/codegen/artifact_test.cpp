@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <regex>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "backend/halide/codegen/file_util.h"
 #include "backend/halide/codegen/plan_check.h"
@@ -86,6 +86,20 @@ TEST_F(Artifact, WeightsAreRealignedAndChecksummed) {
               0)
         << x.name;
   }
+}
+
+// The runtime verifies the library against this before dlopen.
+TEST_F(Artifact, WeightsRecordTheLibrarysChecksum) {
+  const std::string bytes = read_file(info_->weights), library = read_file(info_->library);
+  weights_format::Header h;
+  ASSERT_GE(bytes.size(), sizeof h);
+  std::memcpy(&h, bytes.data(), sizeof h);
+  EXPECT_EQ(h.version, 2u);
+  EXPECT_EQ(h.library_checksum, xxh64(library.data(), library.size()));
+  EXPECT_EQ(h.library_checksum, info_->library_checksum);
+  EXPECT_EQ(h.padding, 0u);
+  const auto j = nlohmann::json::parse(read_file(info_->manifest));
+  EXPECT_EQ(j["library_checksum"], checksum_hex(h.library_checksum));
 }
 
 TEST_F(Artifact, PlanTable) {

@@ -75,6 +75,32 @@ TEST(CodegenErrors, MalformedPlans) {
   }
 }
 
+// Used to say only "has a bad extent or stride in dimension 2", not which limit was broken.
+TEST(CodegenErrors, TensorsPastHalidesIndexLimitNameIt) {
+  {
+    TestModel m = make_test_model();
+    m.plan.tensors[0].extents = {224, 20000000, 3, 1};
+    m.plan.tensors[0].strides = {1, 224, 4480000000, 13440000000};
+    expect_invalid(m.plan,
+                   "tensor 0 'data' holds 13440000000 elements, more than the 2147483647 "
+                   "(2^31 - 1) elements a Halide buffer can index");
+  }
+  {
+    TestModel m = make_test_model();
+    m.plan.tensors[5].strides[3] = int64_t{1} << 31;  // few elements, one huge step
+    expect_invalid(m.plan, "tensor 5 'relu1.view' spans " +
+                               std::to_string(int64_t{m.plan.tensors[5].extents[3]} << 31) +
+                               " elements in dimension 3 (extent " +
+                               std::to_string(m.plan.tensors[5].extents[3]) +
+                               " x stride 2147483648), more than the 2147483647");
+  }
+  {
+    TestModel m = make_test_model();
+    m.plan.tensors[1].extents[2] = 0;
+    expect_invalid(m.plan, "tensor 1 'data.blocked' has extent 0 in dimension 2");
+  }
+}
+
 TEST(CodegenErrors, UserContextTargetIsRejected) {
   const Halide::Target t = Halide::get_host_target().with_feature(Halide::Target::UserContext);
   expect_invalid(make_test_model(Variant::kGood, t).plan, "has user_context");

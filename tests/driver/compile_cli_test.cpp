@@ -130,6 +130,25 @@ TEST_F(CompileCli, TruncatedLibraryIsAnError) {
       << r.err;
 }
 
+// Damage inside the library (8 zeroed bytes in ResNet-18's) used to crash `kiln run` with SIGSEGV
+// in dlopen; it is now refused before dlopen.
+TEST_F(CompileCli, DamagedLibraryIsAnError) {
+  ASSERT_EQ(first_->status, 0) << first_->err;
+  const std::string dir = scratch_->file("damaged_so");
+  fs::copy(scratch_->file("a"), dir, fs::copy_options::recursive);
+  const std::string library = dir + "/libkiln_model.so";
+  std::string bytes = slurp(library);
+  bytes[bytes.size() / 2] ^= 0x40;  // one flipped bit
+  std::ofstream(library, std::ios::binary | std::ios::trunc) << bytes;
+  KilnResult r = run_kiln({"run", dir});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(
+      r.err.find(library + " does not match the checksum recorded at compile time: the artifact is "
+                           "damaged or was modified"),
+      std::string::npos)
+      << r.err;
+}
+
 // Options that shape compilation or the pass pipeline cannot apply to a compiled artifact:
 // `run` used to ignore them silently.
 TEST_F(CompileCli, RunRefusesCompileOptionsOnAnArtifact) {
@@ -213,6 +232,49 @@ TEST(CompileCliFlags, BadTargetIsAUsageError) {
   KilnResult r = run_kiln({"compile", "nin", "-o", "/tmp/never", "--target=vax"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("unknown target 'vax'"), std::string::npos) << r.err;
+}
+
+constexpr const char* kTinyConv = R"(graph @tiny {
+  %data = input() : f32[1,3,224,224]
+  %conv1.weight = weight() : f32[64,3,7,7]
+  %conv1 = conv2d(%data, %conv1.weight) {kernel = [7, 7], stride = [2, 2], pad = [3, 3, 3, 3]} : f32[1,64,112,112]
+  %relu1 = relu(%conv1) : f32[1,64,112,112]
+  output %relu1
+}
+)";
+
+// Used to compile (exit 0, dozens of Halide "guaranteed to fail an assertion" warnings with a
+// cold cache, none with a warm one) and then fail to map a 64 GB arena when run; a tall input
+// failed with "bad extent or stride in dimension 2". Now refused before any kernel is compiled.
+TEST(CompileCliLimits, TensorsPastHalidesIndexLimitAreRefused) {
+  ScratchDir dir;
+  const std::string tiny = dir.write("tiny.kir", kTinyConv);
+  const std::string tall = dir.write("tall.kir", R"(graph @tall {
+  %data = input() : f32[1,3,20000000,224]
+  %conv1.weight = weight() : f32[64,3,7,7]
+  %conv1 = conv2d(%data, %conv1.weight) {kernel = [7, 7], stride = [2, 2], pad = [3, 3, 3, 3]} : f32[1,64,10000000,112]
+  output %conv1
+}
+)");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{tiny, "--batch", "20000"},
+       tiny + ":2:3: error: halide backend: %data (input) is f32[20000,3,224,224], 3010560000 "
+              "elements: more than the 2147483647 (2^31 - 1) elements a Halide buffer can index"},
+      {{tall},
+       tall + ":2:3: error: halide backend: %data (input) is f32[1,3,20000000,224], 13440000000 "
+              "elements: more than the 2147483647 (2^31 - 1) elements a Halide buffer can index"}};
+  for (const auto& [model, message] : cases) {
+    std::vector<std::string> args = {"compile"};
+    args.insert(args.end(), model.begin(), model.end());
+    args.insert(args.end(), {"-o", dir.file("out"), "--cache-dir", dir.file("fresh")});
+    KilnResult r = run_kiln(args);
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("reference interpreter"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("guaranteed to fail"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("out")));
+    EXPECT_FALSE(fs::exists(dir.file("fresh/kernels"))) << "nothing may be compiled";
+  }
 }
 
 TEST(CompileCliFlags, OutputIsRequired) {

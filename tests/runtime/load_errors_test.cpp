@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "backend/halide/codegen/subprocess.h"
+#include "runtime/checksum.h"
 #include "runtime/kiln_plan.h"
 #include "runtime/kiln_runtime.hpp"
 #include "runtime/weights_format.h"
@@ -83,12 +84,55 @@ TEST(LoadErrors, TruncatedLibrary) {
   EXPECT_EQ(load_error(dir), "(loaded)");
 }
 
+// Overwrites the header field at `offset` (runtime/weights_format.h) with `value`.
+template <typename T>
+void patch_weights_header(const std::string& path, std::streamoff offset, T value) {
+  std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+  f.seekp(offset);
+  f.write(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+// Makes weights.bin vouch for the library as it now is, so that checks after dlopen are reached.
+void record_library_checksum(const std::string& dir) {
+  const std::string library = halide::codegen::read_file(dir + "/libkiln_model.so");
+  patch_weights_header(dir + "/weights.bin", offsetof(weights_format::Header, library_checksum),
+                       xxh64(library.data(), library.size()));
+}
+
+const char* const kChecksumMismatch =
+    "/libkiln_model.so does not match the checksum recorded at compile time: the artifact is "
+    "damaged or was modified";
+
 TEST(LoadErrors, SharedObjectThatIsNotAnArtifact) {
   const std::string dir = copy_of_artifact("foreign_so");
   write_bytes(dir + "/foreign.c", "int not_kiln(void) { return 1; }\n");
   halide::codegen::run_command({"cc", "-shared", "-fPIC", "-o", "libkiln_model.so", "foreign.c"},
                                dir);
+  expect_error(dir, dir + kChecksumMismatch);  // refused before dlopen runs any of its code
+  record_library_checksum(dir);
   expect_error(dir, "is not a Kiln artifact: it does not export kiln_model_plan()");
+}
+
+// Zeroing 8 bytes in the middle of ResNet-18's library crashed `kiln run` with SIGSEGV inside
+// dlopen. Every damaged byte must be refused before dlopen, wherever it is.
+TEST(LoadErrors, DamagedLibraryIsRefusedBeforeDlopen) {
+  const std::string dir = copy_of_artifact("damaged_so");
+  const std::string path = dir + "/libkiln_model.so";
+  const std::string whole = halide::codegen::read_file(path);
+  for (size_t offset : {whole.size() / 5, whole.size() / 3, whole.size() / 2, whole.size() - 1}) {
+    std::string damaged = whole;
+    damaged[offset] = static_cast<char>(damaged[offset] ^ 0x01);
+    write_bytes(path, damaged);
+    const std::string err = load_error(dir);
+    EXPECT_EQ(err.rfind(path + " does not match the checksum recorded at compile time: the "
+                               "artifact is damaged or was modified (its XXH64 is 0x",
+                        0),
+              0u)
+        << "offset " << offset << ": " << err;
+    EXPECT_NE(err.find(dir + "/weights.bin records 0x"), std::string::npos) << err;
+  }
+  write_bytes(path, whole);
+  EXPECT_EQ(load_error(dir), "(loaded)");
 }
 
 TEST(LoadErrors, MissingWeights) {
@@ -116,29 +160,22 @@ TEST(LoadErrors, CorruptedWeights) {
   expect_error(dir, "weights.bin is corrupted: payload checksum");
 }
 
-// Overwrites the header field at `offset` (runtime/weights_format.h) with `value`.
-template <typename T>
-void patch_weights_header(const std::string& path, std::streamoff offset, T value) {
-  std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
-  f.seekp(offset);
-  f.write(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
 // A damaged field is named, not reported as a version mismatch between equal versions.
 TEST(LoadErrors, WeightsHeaderFields) {
   const std::string dir = copy_of_artifact("header_fields");
   const std::string path = dir + "/weights.bin";
   const std::string good = halide::codegen::read_file(path);
+  const std::string version = std::to_string(weights_format::kVersion);
   patch_weights_header(path, offsetof(weights_format::Header, header_bytes), uint32_t{128});
-  expect_error(dir, path +
-                        " is corrupted: its header says it is 128 bytes long, version 1 "
-                        "headers are 64");
+  expect_error(dir, path + " is corrupted: its header says it is 128 bytes long, version " +
+                        version + " headers are 64");
   write_bytes(path, good);
   patch_weights_header(path, offsetof(weights_format::Header, alignment), uint32_t{3});
   expect_error(dir, path + " is corrupted: its header gives a payload alignment of 3 bytes");
   write_bytes(path, good);
-  patch_weights_header(path, offsetof(weights_format::Header, version), uint32_t{2});
-  expect_error(dir, path + " has weights format version 2, this runtime reads version 1");
+  patch_weights_header(path, offsetof(weights_format::Header, version), uint32_t{1});
+  expect_error(dir, path + " has weights format version 1, this runtime reads version " + version +
+                        ": recompile the model");
 }
 
 // 64 + (2^64 - 1) wraps to 63: the check must not compare against the wrapped sum.
@@ -162,6 +199,9 @@ TEST(LoadErrors, WeightsOfAnotherModel) {
   write_test_artifact(make_test_model(Variant::kOtherWeights), other);
   const std::string dir = copy_of_artifact("swapped");
   fs::copy_file(other + "/weights.bin", dir + "/weights.bin", fs::copy_options::overwrite_existing);
+  // The other compile's weights.bin records the other compile's library.
+  expect_error(dir, dir + kChecksumMismatch);
+  record_library_checksum(dir);
   expect_error(dir, "weights.bin does not belong to this model");
   EXPECT_EQ(load_error(other), "(loaded)");
 }

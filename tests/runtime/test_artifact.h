@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <random>
@@ -213,6 +214,21 @@ inline std::vector<float> naive_forward(const TestModel& m, const std::vector<fl
     scores[k] = static_cast<float>(sum / hw);
   }
   return scores;
+}
+
+// What the docs' examples (tests/runtime/classify_example.c and .cc) print for the test model:
+// argmax of the naive scores on their input ramp.
+inline std::string example_output() {
+  std::vector<float> input(300);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<float>(i % 256) / 255.0f;
+  const std::vector<float> scores = naive_forward(make_test_model(), input);
+  int best = 0;
+  for (int c = 1; c < static_cast<int>(scores.size()); ++c) {
+    if (scores[c] > scores[best]) best = c;
+  }
+  char line[128];
+  std::snprintf(line, sizeof line, "scores: class %d (score %.4f)\n", best, scores[best]);
+  return line;
 }
 
 inline std::vector<float> test_input(unsigned seed = 7) {

@@ -26,6 +26,9 @@ struct ArtifactContents {
   std::vector<std::string> schedule_fallbacks;
   // Per kernel: what its schedule chose (schedule_description.h), or "". Known with the objects.
   std::vector<std::string> schedules;
+  // xxh64 of the linked libkiln_model.so (weights.bin and manifest.json record it). Known once
+  // the library is linked, so those two files are written after it.
+  uint64_t library_checksum = 0;
 };
 
 }  // namespace kiln::halide::codegen

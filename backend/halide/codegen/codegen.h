@@ -4,7 +4,8 @@
 //   libkiln_model.so  every kernel + one Halide runtime + a generated C entry point exporting
 //                     kiln_model_plan(), the plan as static tables (runtime/kiln_plan.h)
 //   kiln_model.h      C header naming the inputs and outputs and their shapes
-//   weights.bin       the packed weights, every tensor 64-byte aligned (runtime/weights_format.h)
+//   weights.bin       the packed weights, every tensor 64-byte aligned, behind a header that
+//                     also records the library's checksum (runtime/weights_format.h)
 //   manifest.json     versions, target, inputs/outputs, kernels, arena and weights sizes
 //   emit/             optional per-kernel listings (CodegenOptions::emit)
 //
@@ -49,8 +50,9 @@ struct ArtifactInfo {
   std::vector<std::string> schedule_fallbacks;
   int64_t weights_bytes = 0, arena_bytes = 0, intermediate_bytes = 0;
   uint64_t weights_checksum = 0;
-  double compile_seconds = 0;  // kernels + runtime (wall clock, parallel)
-  double link_seconds = 0;     // weights.bin and descriptions + entry point + link
+  uint64_t library_checksum = 0;  // xxh64 of libkiln_model.so, as weights.bin records it
+  double compile_seconds = 0;     // kernels + runtime (wall clock, parallel)
+  double link_seconds = 0;        // weights.bin and descriptions + entry point + link
   double total_seconds = 0;
 };
 

@@ -96,6 +96,7 @@ std::string manifest_json(const ArtifactContents& c) {
             {"intermediate_bytes", p.intermediate_floats * 4},
             {"weights_bytes", c.weights.bytes()},
             {"weights_checksum", hex(c.weights.checksum)},
+            {"library_checksum", hex(c.library_checksum)},
             {"flops", flops},
             {"kernels", kernels(c)},
             {"steps", steps(c)},

@@ -1,10 +1,10 @@
 #include "backend/halide/codegen/plan_check.h"
 
-#include <climits>
 #include <set>
 #include <stdexcept>
 #include <string>
 
+#include "backend/halide/buffer_index_limit.h"
 #include "backend/halide/codegen/c_text.h"
 
 namespace kiln::halide::codegen {
@@ -38,10 +38,16 @@ void check_shape(const Plan& plan, int t) {
     fail(label(plan, t) + " has mismatched or too many dimensions");
   }
   for (size_t d = 0; d < x.extents.size(); ++d) {
-    if (x.extents[d] < 1 || x.strides[d] < 0 || x.strides[d] > INT32_MAX) {
-      fail(label(plan, t) + " has a bad extent or stride in dimension " + std::to_string(d));
+    if (x.extents[d] < 1) {
+      fail(label(plan, t) + " has extent " + std::to_string(x.extents[d]) + " in dimension " +
+           std::to_string(d) + ": extents must be at least 1");
+    }
+    if (x.strides[d] < 0) {
+      fail(label(plan, t) + " has a negative stride in dimension " + std::to_string(d));
     }
   }
+  const std::string excess = buffer_index_excess(x);
+  if (!excess.empty()) fail(label(plan, t) + " " + excess + ", " + buffer_limit_text());
   if (x.offset < 0) fail(label(plan, t) + " has a negative offset");
   if (x.alias_of >= static_cast<int>(plan.tensors.size())) fail(label(plan, t) + " bad alias");
 }

@@ -52,7 +52,7 @@ PackedWeights pack_weights(const Plan& plan, const CheckedPlan& checked) {
   return out;
 }
 
-std::string weights_header(const PackedWeights& weights) {
+std::string weights_header(const PackedWeights& weights, uint64_t library_checksum) {
   weights_format::Header h{};
   std::memcpy(h.magic, weights_format::kMagic, sizeof h.magic);
   h.version = weights_format::kVersion;
@@ -60,6 +60,7 @@ std::string weights_header(const PackedWeights& weights) {
   h.payload_bytes = static_cast<uint64_t>(weights.bytes());
   h.checksum = weights.checksum;
   h.alignment = weights_format::kAlignment;
+  h.library_checksum = library_checksum;
   return std::string(reinterpret_cast<const char*>(&h), sizeof h);
 }
 

@@ -23,7 +23,8 @@ struct PackedWeights {
 // offsets; other tensors keep the plan's offsets.
 PackedWeights pack_weights(const Plan& plan, const CheckedPlan& checked);
 
-// The file's 64-byte header; the payload follows it.
-std::string weights_header(const PackedWeights& weights);
+// The file's 64-byte header, recording the checksum of the library linked for it; the payload
+// follows it.
+std::string weights_header(const PackedWeights& weights, uint64_t library_checksum);
 
 }  // namespace kiln::halide::codegen

@@ -12,6 +12,7 @@
 #include "backend/halide/codegen/manifest.h"
 #include "backend/halide/codegen/model_header.h"
 #include "backend/halide/codegen/object_stage.h"
+#include "runtime/checksum.h"
 #include "runtime/kiln_plan.h"
 
 namespace kiln::halide {
@@ -47,6 +48,11 @@ ArtifactContents describe(const Plan& plan, const CodegenOptions& o) {
   return c;
 }
 
+uint64_t xxh64_of_file(const std::string& path) {
+  const std::string bytes = read_file(path);
+  return xxh64(bytes.data(), bytes.size());
+}
+
 void make_dir(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -55,7 +61,7 @@ void make_dir(const std::string& dir) {
 
 void write_description(const ArtifactContents& c, const ArtifactInfo& info) {
   const PackedWeights& w = c.weights;
-  write_file_atomic(info.weights, {weights_header(w),
+  write_file_atomic(info.weights, {weights_header(w, c.library_checksum),
                                    {reinterpret_cast<const char*>(w.payload.data()),
                                     static_cast<size_t>(w.bytes())}});
   write_file_atomic(info.header, {model_header(c)});
@@ -131,8 +137,9 @@ ArtifactInfo write_artifact(const Plan& plan, const std::string& out_dir,
   ArtifactInfo info = paths(out_dir);
   info.compile_seconds = seconds_since(start);
   const auto link_start = std::chrono::steady_clock::now();
-  write_description(contents, staged_info);
   link_library(contents, cache, options, staged.staging());
+  contents.library_checksum = xxh64_of_file(staged_info.library);
+  write_description(contents, staged_info);
   staged.commit(kLibraryFile);
   // Listings of an earlier compile would no longer describe this library.
   std::error_code ignored;
@@ -151,6 +158,7 @@ ArtifactInfo write_artifact(const Plan& plan, const std::string& out_dir,
                                         objects.fallbacks[k]);
   info.weights_bytes = contents.weights.bytes();
   info.weights_checksum = contents.weights.checksum;
+  info.library_checksum = contents.library_checksum;
   info.arena_bytes = plan.arena_floats * 4;
   info.intermediate_bytes = plan.intermediate_floats * 4;
   info.total_seconds = seconds_since(start);

@@ -1,0 +1,83 @@
+// Graphs with tensors past Halide's 32-bit buffer indexing are refused while lowering, naming the
+// tensor, its type, its element count and the limit. They used to lower and compile (exit 0) and
+// fail only at run time, mapping an arena of tens of gigabytes.
+#include <gtest/gtest.h>
+
+#include "backend/halide/lower_graph.h"
+#include "frontend/parser.h"
+#include "frontend/weight_init.h"
+#include "ir/error.h"
+
+namespace kiln {
+namespace {
+
+constexpr const char* kTiny = R"(graph @tiny {
+  %data = input() : f32[1,3,224,224]
+  %conv1.weight = weight() : f32[64,3,7,7]
+  %conv1 = conv2d(%data, %conv1.weight) {kernel = [7, 7], stride = [2, 2], pad = [3, 3, 3, 3]} : f32[1,64,112,112]
+  %relu1 = relu(%conv1) : f32[1,64,112,112]
+  output %relu1
+}
+)";
+
+std::string lowering_error(Graph& g) {
+  const WeightMap weights = seeded_weights(g);
+  try {
+    halide::lower_graph(g, weights, Halide::get_host_target());
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(lowered)";
+}
+
+void expect_contains(const std::string& text, const std::string& fragment) {
+  EXPECT_NE(text.find(fragment), std::string::npos) << text;
+}
+
+TEST(BufferSizeCheck, HugeBatchNamesTheInputItsTypeAndTheLimit) {
+  auto g = parse_graph(kTiny, "tiny.kir");
+  g->set_batch(20000);
+  const std::string err = lowering_error(*g);
+  expect_contains(err,
+                  "tiny.kir:2:3: error: halide backend: %data (input) is "
+                  "f32[20000,3,224,224], 3010560000 elements: more than the 2147483647 "
+                  "(2^31 - 1) elements a Halide buffer can index");
+  expect_contains(err, "the reference interpreter");
+}
+
+// The input fits; the convolution's output does not.
+TEST(BufferSizeCheck, HugeIntermediateIsNamed) {
+  auto g = parse_graph(kTiny, "tiny.kir");
+  g->set_batch(4000);  // input 602112000 elements, conv output 3211264000
+  expect_contains(lowering_error(*g),
+                  "%conv1 (conv2d) is f32[4000,64,112,112], 3211264000 elements: more than "
+                  "the 2147483647");
+}
+
+// Every graph value fits, but the channel-blocked activations pad 2 channels to a whole block.
+TEST(BufferSizeCheck, ChannelPaddingPastTheLimitIsNamed) {
+  auto g = parse_graph(R"(graph @pad {
+  %data = input() : f32[1,1,20000,20000]
+  %w = weight() : f32[2,1,3,3]
+  %conv = conv2d(%data, %w) {kernel = [3, 3], pad = [1, 1, 1, 1]} : f32[1,2,20000,20000]
+  output %conv
+}
+)",
+                       "pad.kir");
+  const std::string err = lowering_error(*g);
+  expect_contains(err, "halide backend: tensor 'conv");
+  expect_contains(err, "channels padded to a multiple of");
+  expect_contains(err, "elements, more than the 2147483647 (2^31 - 1) elements a Halide buffer");
+}
+
+// conv1's output is 802816 elements per image: 2674 images fit in 2^31 - 1, 2675 do not.
+TEST(BufferSizeCheck, TheLimitIsExact) {
+  auto g = parse_graph(kTiny, "tiny.kir");
+  g->set_batch(2674);
+  EXPECT_EQ(lowering_error(*g), "(lowered)");
+  g->set_batch(2675);
+  expect_contains(lowering_error(*g), "%conv1 (conv2d) is f32[2675,64,112,112], 2147532800");
+}
+
+}  // namespace
+}  // namespace kiln
