@@ -90,19 +90,16 @@ std::vector<Expr> window_taps(const Pool2dPipeline& p, const Func& in) {
 // The window's maximum, NaN when any tap is (as in the reference interpreter and PyTorch).
 // Halide compiles float code assuming no NaN, and its max becomes a maxps, which drops a NaN in
 // its first operand. A NaN-keeping max of each pair (compare, compare, blend) made GoogLeNet's
-// and AlexNet's pools 1.5-2.5x slower; this keeps the plain maxps tree in a Func of its own
-// (strict_float does not reach into it) and sets NaN where an unordered test of the taps, which
-// LLVM pairs up into one compare per two taps, finds one: 1.0-1.2x the time of the plain tree
-// (3 alternating rounds, busy host; 0.3% of GoogLeNet). The select is strict so that LLVM cannot
-// drop its NaN arm.
-Expr max_keeping_nan(const Pool2dPipeline& p, const std::vector<Expr>& taps) {
-  Func window_max("window_max");
-  window_max(p.v, p.x, p.y, p.cb, p.n) =
-      tree_reduce(taps, [](Expr a, Expr b) { return Halide::max(a, b); });
+// and AlexNet's pools 1.5-2.5x slower. Here the plain max tree stays (one maxps per pair) and an
+// unordered test of the taps, which LLVM pairs up into one compare per two taps, sets NaN:
+// 1.0-1.2x the time of the plain tree (3 alternating rounds, busy host; 0.3% of GoogLeNet). The
+// select is strict so that LLVM cannot drop its NaN arm.
+Expr max_keeping_nan(const std::vector<Expr>& taps) {
   Expr any_nan = Halide::is_nan(taps.front());
   for (size_t i = 1; i < taps.size(); ++i) any_nan = any_nan || Halide::is_nan(taps[i]);
   const Expr nan = Halide::Expr(std::numeric_limits<float>::quiet_NaN());
-  return Halide::strict_float(Halide::select(any_nan, nan, window_max(p.v, p.x, p.y, p.cb, p.n)));
+  const Expr max = tree_reduce(taps, [](Expr a, Expr b) { return Halide::max(a, b); });
+  return Halide::strict_float(Halide::select(any_nan, nan, max));
 }
 
 }  // namespace
@@ -154,7 +151,7 @@ Pool2dPipeline define_pool2d(const Pool2dSpec& s, int block) {
     Func bounded = bounded_input(p, -std::numeric_limits<float>::infinity());
     Func in("strict_input");
     in(p.v, p.x, p.y, p.cb, p.n) = Halide::strict_float(bounded(p.v, p.x, p.y, p.cb, p.n));
-    p.output(p.v, p.x, p.y, p.cb, p.n) = max_keeping_nan(p, window_taps(p, in));
+    p.output(p.v, p.x, p.y, p.cb, p.n) = max_keeping_nan(window_taps(p, in));
   } else {
     Func in = bounded_input(p, 0.0f);
     Expr sum = tree_reduce(window_taps(p, in), [](Expr a, Expr b) { return a + b; });

@@ -32,12 +32,17 @@ SoftmaxPipeline define_softmax(const SoftmaxSpec& s, int block) {
   p.r = Halide::RDom(0, s.k, "r");
   const Halide::Var &k = p.k, &n = p.n;
   p.row_max(n) = -std::numeric_limits<float>::infinity();
-  p.row_max(n) = Halide::max(p.row_max(n), p.input(p.r, n));
+  // NaN-keeping maximum, so that a NaN logit makes its row NaN, as in the reference
+  // interpreter: Halide's exp(NaN) is 0, which would give it probability 0 and the rest of the
+  // row confident scores. Strict, or LLVM (compiling as if there were no NaN) drops the test.
+  const Halide::Expr m = p.row_max(n), x = p.input(p.r, n);
+  p.row_max(n) = Halide::strict_float(Halide::select(Halide::is_nan(m) || m > x, m, x));
   // Subtracting the maximum keeps every exponent <= 0: no overflow for large logits.
   p.exps(k, n) = Halide::exp(p.input(k, n) - p.row_max(n));
   p.row_sum(n) = 0.0f;
   p.row_sum(n) += p.exps(p.r, n);
-  p.output(k, n) = p.exps(k, n) / p.row_sum(n);
+  p.output(k, n) = Halide::strict_float(
+      Halide::select(Halide::is_nan(p.row_max(n)), p.row_max(n), p.exps(k, n) / p.row_sum(n)));
   constrain_dense(p.output.output_buffer(), {s.k, s.n});
   return p;
 }

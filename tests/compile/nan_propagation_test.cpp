@@ -1,6 +1,7 @@
 // A NaN in the input reaches the same outputs through the Halide backend as through the
 // reference interpreter: the activations fused into conv2d and dense epilogues (relu, clip over a
-// residual add), a standalone relu, and a padded max pool. Halide compiles float code assuming
+// residual add, sigmoid), standalone relu and sigmoid, a padded max pool, and a softmax with one
+// NaN logit (its whole row is NaN). Halide compiles float code assuming
 // no NaN, and x86's maxps drops a NaN in its first operand, so a plain max(x, 0) turned NaN into
 // 0: confident scores from a broken input.
 #include <gtest/gtest.h>
@@ -31,8 +32,15 @@ const char* kGraph = R"(graph @nan {
   %fc.weight = weight() : f32[10,400]
   %fc.bias = weight() : f32[10]
   %fc = dense(%flat, %fc.weight, %fc.bias) {activation = "relu"} : f32[1,10]
+  %fc_sigmoid = dense(%flat, %fc.weight, %fc.bias) {activation = "sigmoid"} : f32[1,10]
+  %s = sigmoid(%pool) : f32[1,16,5,5]
+  %logits = input() : f32[2,10]
+  %prob = softmax(%logits) : f32[2,10]
   output %r
   output %fc
+  output %fc_sigmoid
+  output %s
+  output %prob
 }
 )";
 
@@ -48,7 +56,9 @@ TEST(NanPropagation, MatchesTheReferenceInterpreter) {
   Tensor data = seeded_input(g->inputs().at(0)->type(), 1);
   data.data[1 * 100 + 2 * 10 + 7] = std::nanf("");  // channel 1, row 2, column 7
   data.data[2 * 100 + 9 * 10 + 0] = std::nanf("");  // channel 2, bottom left: padded windows
-  const TensorMap inputs = {{"data", data}};
+  Tensor logits = seeded_input(g->inputs().at(1)->type(), 2);
+  logits.data[13] = std::nanf("");  // row 1 only
+  const TensorMap inputs = {{"data", data}, {"logits", logits}};
   const TensorMap want = reference::run(*g, weights, inputs);
   const testing::ArtifactDir scratch("nan_propagation");
   halide::write_artifact(halide::lower_graph(*g, weights, Halide::get_host_target()),
@@ -59,7 +69,8 @@ TEST(NanPropagation, MatchesTheReferenceInterpreter) {
   ASSERT_GT(count_nan(want.at("r")), 0);
   ASSERT_LT(count_nan(want.at("r")), want.at("r").size());
   ASSERT_EQ(count_nan(want.at("fc")), want.at("fc").size());
-  for (const char* name : {"r", "fc"}) {
+  ASSERT_EQ(count_nan(want.at("prob")), 10);
+  for (const char* name : {"r", "fc", "fc_sigmoid", "s", "prob"}) {
     SCOPED_TRACE(std::string("output %") + name);
     const Tensor &w = want.at(name), &h = got.at(name);
     ASSERT_EQ(h.size(), w.size());
