@@ -100,9 +100,12 @@ BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) 
 
 BenchReport bench_model(const BenchArgs& a) {
   auto [g, weights] = load_model_with_weights(a.model);
+  // Removed when the bench ends, or if it is killed, by the next one (TempDir's lock); the
+  // artifact in a subdirectory, as the lock file is no artifact's.
   halide::codegen::TempDir dir("kiln-bench-");
-  halide::ArtifactInfo info = compile_model(*g, weights, PassFlags{}, a.halide, dir.path());
-  BenchReport r = measure(a, dir.path(), g.get());
+  const std::string artifact = dir.file("artifact");
+  halide::ArtifactInfo info = compile_model(*g, weights, PassFlags{}, a.halide, artifact);
+  BenchReport r = measure(a, artifact, g.get());
   r.compile = {true, info.kernels, info.cache_hits, info.cache_misses, info.total_seconds};
   r.artifact = "(temporary)";
   return r;

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "backend/halide/codegen/file_util.h"
+#include "tests/codegen/scratch_owner.h"
 #include "tests/runtime/test_artifact.h"
 
 namespace kiln::testing {
@@ -223,22 +224,22 @@ pid_t dead_pid() {
 }
 
 // A compile killed by a signal (no destructors run) used to leave its staging directory, a whole
-// artifact, behind for good: the next compile into the directory removes it, but leaves those of
-// live processes, which may be compiles in progress.
+// artifact, behind for good: the next compile into the directory removes it. It leaves those
+// still locked, compiles in progress, even when their pid is none here (another pid namespace's
+// or host's); and those without a lock, which may be an older kiln's.
 TEST(CodegenErrors, NextCompileRemovesTheStagingOfAKilledOne) {
   const std::string dir = scratch_dir() + "/killed_compile";
   write_test_artifact(make_test_model(), dir);
   const std::string prefix = dir + "/" + halide::codegen::StagedDir::kStagingPrefix + ".";
-  const std::string orphan = prefix + std::to_string(dead_pid()) + ".0";
-  const std::string live = prefix + std::to_string(::getpid()) + ".999";
-  for (const std::string& staging : {orphan, live}) {
-    fs::create_directories(staging);
-    halide::codegen::write_file_atomic(staging + "/weights.bin", {"half-written"});
-  }
+  const std::string killed = prefix + "1.0", elsewhere = prefix + std::to_string(dead_pid()) + ".0",
+                    unlocked = prefix + "1.1";
+  ScratchOwner killed_compile(killed), compile_elsewhere(elsewhere);
+  killed_compile.kill();
+  fs::create_directories(unlocked);
   write_test_artifact(make_test_model(), dir);
-  EXPECT_FALSE(fs::exists(orphan));
-  EXPECT_TRUE(fs::exists(live + "/weights.bin"));
-  fs::remove_all(live);
+  EXPECT_FALSE(fs::exists(killed));
+  EXPECT_TRUE(fs::exists(elsewhere + "/weights.bin"));
+  EXPECT_TRUE(fs::exists(unlocked));
 }
 
 }  // namespace

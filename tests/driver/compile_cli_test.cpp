@@ -3,7 +3,9 @@
 // are reproducible, and broken artifacts give clear errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -226,6 +228,31 @@ TEST(CompileCliScratch, FailedNativeRunLeavesNoScratchArtifact) {
   EXPECT_EQ(bad_cache.status, 1);
   EXPECT_NE(bad_cache.err.find("cache"), std::string::npos) << bad_cache.err;
   EXPECT_EQ(scratch_artifacts(tmp.path()), std::vector<std::string>());
+}
+
+// A run killed during its compile (no destructor runs) used to leave its scratch artifact in
+// $TMPDIR for good: the next run removes it, and nothing else of a like name.
+TEST(CompileCliScratch, NextRunRemovesTheScratchOfAKilledOne) {
+  ScratchDir dir, tmp, bin;
+  const std::string model = dir.write("tiny.kir", kTinyDense);
+  // The linker kills the kiln running it: a kill in mid-compile, at a known point.
+  const std::string cxx = bin.write("c++", "#!/bin/sh\nkill -9 $PPID\n");
+  fs::permissions(cxx, fs::perms::owner_all);
+  const std::vector<std::string> run = {"run", model, "--backend=halide", "--cache-dir",
+                                        cache_dir()};
+  KilnResult killed =
+      run_kiln(run, {{"TMPDIR", tmp.path()}, {"PATH", bin.path() + ":" + std::getenv("PATH")}});
+  EXPECT_EQ(killed.status, -1) << killed.err;
+  ASSERT_EQ(scratch_artifacts(tmp.path()).size(), 1u);
+  const std::string unlocked = tmp.path() + "/kiln-run-abc123";  // an older kiln's, say
+  const std::string unlike = tmp.path() + "/kiln-run-abc1234";
+  for (const std::string& other : {unlocked, unlike}) fs::create_directory(other);
+  KilnResult next = run_kiln(run, {{"TMPDIR", tmp.path()}});
+  EXPECT_EQ(next.status, 0) << next.err;
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(tmp.path())) left.push_back(entry.path());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, std::vector<std::string>({unlocked, unlike}));
 }
 
 TEST(CompileCliFlags, BadTargetIsAUsageError) {

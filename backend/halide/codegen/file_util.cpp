@@ -1,11 +1,11 @@
 #include "backend/halide/codegen/file_util.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -64,59 +64,64 @@ std::string read_file(const std::string& path) {
 
 namespace {
 
-// The process that made the staging directory `name` (".kiln-staging.<pid>.<n>"), or 0 when
-// `name` is not a staging directory's.
-pid_t staging_owner(const std::string& name) {
+// ".kiln-staging.<pid>.<n>", as new_staging_dir() names them.
+bool is_staging_name(const std::string& name) {
   const std::string prefix = std::string(StagedDir::kStagingPrefix) + ".";
-  if (name.rfind(prefix, 0) != 0) return 0;
-  const char* digits = name.c_str() + prefix.size();
-  char* end = nullptr;
-  const long pid = std::strtol(digits, &end, 10);
-  return end != digits && *end == '.' && pid > 0 ? static_cast<pid_t>(pid) : 0;
+  if (name.rfind(prefix, 0) != 0) return false;
+  const size_t dot = name.find('.', prefix.size());
+  const auto digits = [&](size_t from, size_t to) {
+    return from < to && std::all_of(name.begin() + from, name.begin() + to,
+                                    [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return dot != std::string::npos && digits(prefix.size(), dot) && digits(dot + 1, name.size());
 }
 
-// A compile killed by a signal runs no destructor and leaves its staging directory, a whole
-// artifact's worth, behind: the next compile into `path` removes those whose process is gone.
-// Those of live processes (EPERM: another user's) may be compiles in progress.
-void remove_orphaned_staging(const std::string& path) {
-  std::vector<fs::path> orphans;
+std::string new_staging_dir(const std::string& path) {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(path, ec)) {
-    const pid_t owner = staging_owner(entry.path().filename().string());
-    if (owner != 0 && ::kill(owner, 0) != 0 && errno == ESRCH) orphans.push_back(entry.path());
+  fs::create_directories(path, ec);
+  if (ec) throw std::runtime_error("cannot create " + path + ": " + ec.message());
+  reap_abandoned_scratch(path, is_staging_name);
+  // Not mkdtemp: its 0700 would become the mode of the emit directory moved out of it.
+  static std::atomic<int> counter{0};
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::string candidate = path + "/" + StagedDir::kStagingPrefix + "." +
+                                  std::to_string(getpid()) + "." + std::to_string(counter++);
+    if (fs::create_directory(candidate, ec)) return candidate;
+    if (ec) throw std::runtime_error("cannot create " + candidate + ": " + ec.message());
   }
-  for (const fs::path& orphan : orphans) fs::remove_all(orphan, ec);
+  throw std::runtime_error("cannot create a staging directory in " + path);
+}
+
+// <prefix>XXXXXX, as mkdtemp() names them.
+bool is_temp_name(const std::string& name, const std::string& prefix) {
+  return name.size() == prefix.size() + 6 && name.rfind(prefix, 0) == 0 &&
+         std::all_of(name.begin() + prefix.size(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
+
+std::string new_temp_dir(const std::string& prefix) {
+  const fs::path tmp = fs::temp_directory_path();
+  reap_abandoned_scratch(tmp, [&](const std::string& name) { return is_temp_name(name, prefix); });
+  std::string tmpl = (tmp / (prefix + "XXXXXX")).string();
+  if (mkdtemp(tmpl.data()) == nullptr) {
+    throw std::runtime_error("cannot create a temporary directory " + tmpl + ": " +
+                             std::strerror(errno));
+  }
+  return tmpl;
 }
 
 }  // namespace
 
-StagedDir::StagedDir(const std::string& path) : path_(path) {
-  std::error_code ec;
-  fs::create_directories(path, ec);
-  if (ec) throw std::runtime_error("cannot create " + path + ": " + ec.message());
-  remove_orphaned_staging(path);
-  // Not mkdtemp: its 0700 would become the mode of the emit directory moved out of it.
-  static std::atomic<int> counter{0};
-  for (int attempt = 0; attempt < 100 && staging_.empty(); ++attempt) {
-    const std::string candidate = path + "/" + kStagingPrefix + "." + std::to_string(getpid()) +
-                                  "." + std::to_string(counter++);
-    if (fs::create_directory(candidate, ec)) staging_ = candidate;
-    if (ec) throw std::runtime_error("cannot create " + candidate + ": " + ec.message());
-  }
-  if (staging_.empty()) throw std::runtime_error("cannot create a staging directory in " + path);
-}
-
-StagedDir::~StagedDir() {
-  std::error_code ec;
-  fs::remove_all(staging_, ec);
-}
+StagedDir::StagedDir(const std::string& path)
+    : path_(path), staging_(new_staging_dir(path)), lock_(staging_) {}
 
 // Entry by entry within one directory: renames there cannot cross file systems, and `path`
 // itself (a mount point, a symlink, a directory whose parent is not writable) stays put.
 // `last` (the library) goes last, so that until then a loader finds the old one.
 void StagedDir::commit(const std::string& last) {
   std::vector<fs::path> entries;
-  for (const auto& entry : fs::directory_iterator(staging_)) entries.push_back(entry.path());
+  for (const auto& entry : fs::directory_iterator(staging_))
+    if (entry.path().filename() != kScratchLockFile) entries.push_back(entry.path());
   std::stable_partition(entries.begin(), entries.end(),
                         [&](const fs::path& p) { return p.filename() != last; });
   for (const fs::path& from : entries) {
@@ -130,18 +135,6 @@ void StagedDir::commit(const std::string& last) {
   }
 }
 
-TempDir::TempDir(const std::string& prefix) {
-  std::string tmpl = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
-  if (mkdtemp(tmpl.data()) == nullptr) {
-    throw std::runtime_error("cannot create a temporary directory " + tmpl + ": " +
-                             std::strerror(errno));
-  }
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
+TempDir::TempDir(const std::string& prefix) : path_(new_temp_dir(prefix)), lock_(path_) {}
 
 }  // namespace kiln::halide::codegen

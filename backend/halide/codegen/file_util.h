@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "backend/halide/codegen/scratch_lock.h"
+
 namespace kiln::halide::codegen {
 
 // A temporary file name next to `path`, unique to this process and call.
@@ -25,8 +27,8 @@ std::string read_file(const std::string& path);
 
 // An artifact directory's contents, built in a staging directory inside `path` (created if
 // absent) and moved into place by commit(), so that a build failing halfway leaves an existing
-// artifact as it was. The staging directory is removed in any case, and those that killed
-// compiles left in `path` (their process gone) when the next one starts.
+// artifact as it was. The staging directory is removed in any case; those of killed compiles
+// (see ScratchLock), when the next compile into `path` starts.
 class StagedDir {
  public:
   // Names in `path` that are staging directories (a crashed build may leave one).
@@ -34,9 +36,6 @@ class StagedDir {
 
   // Creates `path` and the staging directory in it (throws std::runtime_error).
   explicit StagedDir(const std::string& path);
-  ~StagedDir();
-  StagedDir(const StagedDir&) = delete;
-  StagedDir& operator=(const StagedDir&) = delete;
 
   const std::string& staging() const { return staging_; }
   const std::string& path() const { return path_; }
@@ -46,20 +45,20 @@ class StagedDir {
 
  private:
   std::string path_, staging_;
+  ScratchLock lock_;
 };
 
-// A fresh private directory, removed with its contents on destruction.
+// A fresh private directory <tmp>/<prefix>XXXXXX, removed with its contents on destruction;
+// those of killed processes (see ScratchLock), when the next one with `prefix` is made.
 class TempDir {
  public:
   explicit TempDir(const std::string& prefix);
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
 
  private:
   std::string path_;
+  ScratchLock lock_;
 };
 
 }  // namespace kiln::halide::codegen
