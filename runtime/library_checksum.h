@@ -8,9 +8,9 @@
 
 namespace kiln::rt {
 
-// Throws rt::Error "<library> does not match the checksum recorded at compile time: ..." when
-// the file's XXH64 differs from the one `weights_path` records, or rt::Error about weights.bin
-// when that record cannot be read.
+// Throws rt::Error "<library> and <weights> do not belong together: ..." when the library's
+// XXH64 differs from the one `weights_path` records, or rt::Error about weights.bin when that
+// record cannot be read.
 void check_library_checksum(const std::string& library_path, const std::string& weights_path);
 
 }  // namespace kiln::rt

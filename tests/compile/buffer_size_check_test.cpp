@@ -1,6 +1,8 @@
 // Graphs with tensors past Halide's 32-bit buffer indexing are refused while lowering, naming the
 // tensor, its type, its element count and the limit. They used to lower and compile (exit 0) and
 // fail only at run time, mapping an arena of tens of gigabytes.
+#include "backend/halide/buffer_size_check.h"
+
 #include <gtest/gtest.h>
 
 #include "backend/halide/lower_graph.h"
@@ -77,6 +79,52 @@ TEST(BufferSizeCheck, TheLimitIsExact) {
   EXPECT_EQ(lowering_error(*g), "(lowered)");
   g->set_batch(2675);
   expect_contains(lowering_error(*g), "%conv1 (conv2d) is f32[2675,64,112,112], 2147532800");
+}
+
+// The steps above are a whole image (802816 elements) apart and cannot tell `<=` from `<`: the
+// checks themselves, at exactly 2^31 - 1 and 2^31 elements.
+std::string graph_check_error(int64_t elements) {
+  const auto g = parse_graph("graph @edge {\n  %data = input() : f32[1,1,1," +
+                                 std::to_string(elements) + "]\n  output %data\n}\n",
+                             "edge.kir");
+  try {
+    halide::check_graph_buffer_sizes(*g);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+TEST(BufferSizeCheck, GraphValueAtTheLimitIsAcceptedOneMoreIsNot) {
+  EXPECT_EQ(graph_check_error(2147483647), "(accepted)");
+  expect_contains(graph_check_error(2147483648),
+                  "%data (input) is f32[1,1,1,2147483648], 2147483648 elements: more than the "
+                  "2147483647");
+}
+
+std::string plan_check_error(std::vector<int> extents, std::vector<int64_t> strides) {
+  halide::Plan plan;
+  halide::PlanTensor t;
+  t.name = "edge";
+  t.extents = std::move(extents);
+  t.strides = std::move(strides);
+  plan.tensors.push_back(t);
+  try {
+    halide::check_plan_buffer_sizes(plan);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+TEST(BufferSizeCheck, PlanTensorAtTheLimitIsAcceptedOneMoreIsNot) {
+  EXPECT_EQ(plan_check_error({2147483647}, {1}), "(accepted)");
+  EXPECT_EQ(plan_check_error({1, 1}, {1, 2147483647}), "(accepted)");  // spans 2^31 - 1
+  expect_contains(plan_check_error({2, 1073741824}, {1, 2}),
+                  "tensor 'edge' (extents [2,1073741824] innermost first) holds 2147483648 "
+                  "elements, more than the 2147483647");
+  expect_contains(plan_check_error({2, 2}, {1, 1073741824}),
+                  "spans 2147483648 elements in dimension 1 (extent 2 x stride 1073741824)");
 }
 
 }  // namespace

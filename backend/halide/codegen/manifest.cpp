@@ -1,9 +1,9 @@
 #include "backend/halide/codegen/manifest.h"
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "backend/halide/codegen/kernel_cache.h"
+#include "runtime/checksum.h"
 
 namespace kiln::halide::codegen {
 namespace {
@@ -72,12 +72,6 @@ Json tensors(const ArtifactContents& c) {
   return out;
 }
 
-std::string hex(uint64_t v) {
-  char buf[19];
-  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 }  // namespace
 
 std::string manifest_json(const ArtifactContents& c) {
@@ -95,8 +89,8 @@ std::string manifest_json(const ArtifactContents& c) {
             {"arena_bytes", p.arena_floats * 4},
             {"intermediate_bytes", p.intermediate_floats * 4},
             {"weights_bytes", c.weights.bytes()},
-            {"weights_checksum", hex(c.weights.checksum)},
-            {"library_checksum", hex(c.library_checksum)},
+            {"weights_checksum", checksum_hex(c.weights.checksum)},
+            {"library_checksum", checksum_hex(c.library_checksum)},
             {"flops", flops},
             {"kernels", kernels(c)},
             {"steps", steps(c)},

@@ -12,7 +12,7 @@
 #include "backend/halide/codegen/manifest.h"
 #include "backend/halide/codegen/model_header.h"
 #include "backend/halide/codegen/object_stage.h"
-#include "runtime/checksum.h"
+#include "runtime/file_checksum.h"
 #include "runtime/kiln_plan.h"
 
 namespace kiln::halide {
@@ -46,11 +46,6 @@ ArtifactContents describe(const Plan& plan, const CodegenOptions& o) {
   c.abi_version = o.abi_version_override != 0 ? o.abi_version_override : KILN_PLAN_ABI_VERSION;
   c.target = artifact_target(plan).to_string();
   return c;
-}
-
-uint64_t xxh64_of_file(const std::string& path) {
-  const std::string bytes = read_file(path);
-  return xxh64(bytes.data(), bytes.size());
 }
 
 void make_dir(const std::string& dir) {
@@ -138,7 +133,7 @@ ArtifactInfo write_artifact(const Plan& plan, const std::string& out_dir,
   info.compile_seconds = seconds_since(start);
   const auto link_start = std::chrono::steady_clock::now();
   link_library(contents, cache, options, staged.staging());
-  contents.library_checksum = xxh64_of_file(staged_info.library);
+  contents.library_checksum = rt::file_checksum(staged_info.library);
   write_description(contents, staged_info);
   staged.commit(kLibraryFile);
   // Listings of an earlier compile would no longer describe this library.
