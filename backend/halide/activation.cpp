@@ -64,7 +64,7 @@ Halide::Expr apply_activation(Activation a, const ActivationParams& p, Halide::E
     // operand when either is NaN). The selects still compile to one maxps/minps each, with the
     // operands in the NaN-keeping order. strict_float reaches into `value` as far as it is
     // inlined (bias, residual, a Winograd output transform: no contraction or reassociation
-    // there); measured on ResNet-50, conv and Winograd layers took 0.96-1.02x the time.
+    // there); measured on ResNet-50, conv and Winograd layers took 0.96-1.03x the time.
     case Activation::kRelu:
       return Halide::strict_float(Halide::select(value < 0.0f, 0.0f, value));
     case Activation::kClip: {
