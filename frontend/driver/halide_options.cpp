@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "backend/halide/lower_graph.h"
+#include "frontend/driver/option_conflicts.h"
 
 namespace kiln::driver {
 
@@ -90,11 +91,7 @@ void add_emit_option(CLI::App& app, HalideFlags& f) {
 }
 
 std::vector<std::string> halide_option_names(const CLI::App& app) {
-  std::vector<std::string> names;
-  for (const CLI::Option* o :
-       app.get_options([](const CLI::Option* o) { return o->get_group() == kGroup; }))
-    names.push_back(o->get_name());
-  return names;
+  return option_names_in_group(app, kGroup);
 }
 
 halide::ArtifactInfo compile_model(Graph& g, WeightMap& weights, const PassFlags& passes,

@@ -19,6 +19,14 @@ std::string first_given(const CLI::App& app, const std::vector<std::string>& opt
 
 }  // namespace
 
+std::vector<std::string> option_names_in_group(const CLI::App& app, const std::string& group) {
+  std::vector<std::string> names;
+  for (const CLI::Option* o :
+       app.get_options([&](const CLI::Option* o) { return o->get_group() == group; }))
+    names.push_back(o->get_name());
+  return names;
+}
+
 const std::vector<std::string>& compile_only_options() {
   static const std::vector<std::string> options = {
       "--batch", "--target",    "--weights",       "--allow-extra-weights",

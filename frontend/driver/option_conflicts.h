@@ -13,6 +13,9 @@ class App;
 
 namespace kiln::driver {
 
+// The names of the options of `app` in help group `group` ("--target", ...).
+std::vector<std::string> option_names_in_group(const CLI::App& app, const std::string& group);
+
 // Options that shape compilation (batch, weights, target, ...).
 const std::vector<std::string>& compile_only_options();
 

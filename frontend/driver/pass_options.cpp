@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "frontend/driver/number_validators.h"
+#include "frontend/driver/option_conflicts.h"
 
 namespace kiln::driver {
 
@@ -111,11 +112,7 @@ void add_pass_options(CLI::App& app, PassFlags& f, DefaultPasses defaults) {
 }
 
 std::vector<std::string> pass_option_names(const CLI::App& app) {
-  std::vector<std::string> names;
-  for (const CLI::Option* o :
-       app.get_options([](const CLI::Option* o) { return o->get_group() == kGroup; }))
-    names.push_back(o->get_name());
-  return names;
+  return option_names_in_group(app, kGroup);
 }
 
 std::vector<std::string> normalize_opt_level(std::vector<std::string> args) {
