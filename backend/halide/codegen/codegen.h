@@ -62,6 +62,9 @@ struct ArtifactInfo {
 ArtifactInfo write_artifact(const Plan& plan, const std::string& out_dir,
                             const CodegenOptions& options = {});
 
+// The names of the four files every artifact holds (library, header, weights, manifest).
+const std::vector<std::string>& artifact_file_names();
+
 // $XDG_CACHE_HOME/kiln, else $HOME/.cache/kiln, else <temp dir>/kiln-cache.
 std::string default_cache_dir();
 

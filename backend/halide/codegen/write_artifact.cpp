@@ -72,11 +72,12 @@ void check_replaceable(const std::string& dir) {
   if (!fs::is_directory(dir, ec)) {
     throw std::runtime_error("cannot write an artifact to " + dir + ": it is not a directory");
   }
+  std::vector<std::string> files = artifact_file_names();
+  files.push_back("emit");
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     bool known = false;
-    for (const std::string file :
-         {kLibraryFile, kModelHeaderFile, kWeightsFile, kManifestFile, "emit"})
+    for (const std::string& file : files)
       known = known || name == file || name.rfind(file + ".tmp.", 0) == 0;
     known = known || name.rfind(codegen::StagedDir::kStagingPrefix, 0) == 0;
     if (!known) {
@@ -101,6 +102,12 @@ ArtifactInfo paths(const std::string& out_dir) {
 
 const char* kiln_version() {
   return KILN_VERSION;
+}
+
+const std::vector<std::string>& artifact_file_names() {
+  static const std::vector<std::string> files = {kLibraryFile, kModelHeaderFile, kWeightsFile,
+                                                 kManifestFile};
+  return files;
 }
 
 std::string default_cache_dir() {
