@@ -9,18 +9,10 @@
 #include "frontend/parser.h"
 #include "frontend/weight_init.h"
 #include "ir/error.h"
+#include "tests/driver/test_models.h"
 
 namespace kiln {
 namespace {
-
-constexpr const char* kTiny = R"(graph @tiny {
-  %data = input() : f32[1,3,224,224]
-  %conv1.weight = weight() : f32[64,3,7,7]
-  %conv1 = conv2d(%data, %conv1.weight) {kernel = [7, 7], stride = [2, 2], pad = [3, 3, 3, 3]} : f32[1,64,112,112]
-  %relu1 = relu(%conv1) : f32[1,64,112,112]
-  output %relu1
-}
-)";
 
 std::string lowering_error(Graph& g) {
   const WeightMap weights = seeded_weights(g);
@@ -37,7 +29,7 @@ void expect_contains(const std::string& text, const std::string& fragment) {
 }
 
 TEST(BufferSizeCheck, HugeBatchNamesTheInputItsTypeAndTheLimit) {
-  auto g = parse_graph(kTiny, "tiny.kir");
+  auto g = parse_graph(testing::kTinyConv, "tiny.kir");
   g->set_batch(20000);
   const std::string err = lowering_error(*g);
   expect_contains(err,
@@ -49,7 +41,7 @@ TEST(BufferSizeCheck, HugeBatchNamesTheInputItsTypeAndTheLimit) {
 
 // The input fits; the convolution's output does not.
 TEST(BufferSizeCheck, HugeIntermediateIsNamed) {
-  auto g = parse_graph(kTiny, "tiny.kir");
+  auto g = parse_graph(testing::kTinyConv, "tiny.kir");
   g->set_batch(4000);  // input 602112000 elements, conv output 3211264000
   expect_contains(lowering_error(*g),
                   "%conv1 (conv2d) is f32[4000,64,112,112], 3211264000 elements: more than "
@@ -74,7 +66,7 @@ TEST(BufferSizeCheck, ChannelPaddingPastTheLimitIsNamed) {
 
 // conv1's output is 802816 elements per image: 2674 images fit in 2^31 - 1, 2675 do not.
 TEST(BufferSizeCheck, TheLimitIsExact) {
-  auto g = parse_graph(kTiny, "tiny.kir");
+  auto g = parse_graph(testing::kTinyConv, "tiny.kir");
   g->set_batch(2674);
   EXPECT_EQ(lowering_error(*g), "(lowered)");
   g->set_batch(2675);

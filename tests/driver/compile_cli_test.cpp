@@ -260,15 +260,6 @@ TEST(CompileCliFlags, BadTargetIsAUsageError) {
   EXPECT_NE(r.err.find("unknown target 'vax'"), std::string::npos) << r.err;
 }
 
-constexpr const char* kTinyConv = R"(graph @tiny {
-  %data = input() : f32[1,3,224,224]
-  %conv1.weight = weight() : f32[64,3,7,7]
-  %conv1 = conv2d(%data, %conv1.weight) {kernel = [7, 7], stride = [2, 2], pad = [3, 3, 3, 3]} : f32[1,64,112,112]
-  %relu1 = relu(%conv1) : f32[1,64,112,112]
-  output %relu1
-}
-)";
-
 // Used to compile (exit 0, dozens of Halide "guaranteed to fail an assertion" warnings with a
 // cold cache, none with a warm one) and then fail to map a 64 GB arena when run; a tall input
 // failed with "bad extent or stride in dimension 2". Now refused before any kernel is compiled.

@@ -18,6 +18,17 @@ inline constexpr const char* kTinyDense = R"(graph @tiny {
 }
 )";
 
+// README's example: one 7x7/2 conv and a relu on an ImageNet-sized input, a single input whose
+// batch or height can be pushed past the backend's limits.
+inline constexpr const char* kTinyConv = R"(graph @tiny {
+  %data = input() : f32[1,3,224,224]
+  %conv1.weight = weight() : f32[64,3,7,7]
+  %conv1 = conv2d(%data, %conv1.weight) {kernel = [7, 7], stride = [2, 2], pad = [3, 3, 3, 3]} : f32[1,64,112,112]
+  %relu1 = relu(%conv1) : f32[1,64,112,112]
+  output %relu1
+}
+)";
+
 // A residual block and a 10-class head: -O folds the batch norm, fuses
 // conv2d+relu and conv2d+add+relu, and strips the aux output %fc.
 inline constexpr const char* kSmallNet = R"(graph @smallnet {

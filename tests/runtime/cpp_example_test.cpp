@@ -6,6 +6,7 @@
 
 #include "backend/halide/codegen/file_util.h"
 #include "backend/halide/codegen/subprocess.h"
+#include "tests/runtime/example_program.h"
 #include "tests/runtime/test_artifact.h"
 
 namespace kiln::testing {
@@ -29,13 +30,7 @@ TEST(CppExample, BuildsWithOnlyTheRuntimeDirectoryAndClassifies) {
 
 TEST(CppExample, ReportsLoadErrorsFromTheException) {
   const std::string exe = build_example("classify_cpp_err");
-  try {
-    halide::codegen::run_command({exe, scratch_dir() + "/missing"}, scratch_dir());
-    FAIL() << "expected exit status 1";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("exit status 1"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
-  }
+  expect_example_reports_missing_artifact(exe, scratch_dir());
 }
 
 TEST(CppExample, DocsQuoteTheTestedExample) {
