@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 
-#include "backend/halide/codegen/file_util.h"
 #include "frontend/driver/artifact_dir.h"
 #include "frontend/driver/bench_html.h"
 #include "frontend/driver/bench_manifest.h"
@@ -100,12 +99,9 @@ BenchReport measure(const BenchArgs& a, const std::string& dir, const Graph* g) 
 
 BenchReport bench_model(const BenchArgs& a) {
   auto [g, weights] = load_model_with_weights(a.model);
-  // Removed when the bench ends, or if it is killed, by the next one (TempDir's lock); the
-  // artifact in a subdirectory, as the lock file is no artifact's.
-  halide::codegen::TempDir dir("kiln-bench-");
-  const std::string artifact = dir.file("artifact");
-  halide::ArtifactInfo info = compile_model(*g, weights, PassFlags{}, a.halide, artifact);
-  BenchReport r = measure(a, artifact, g.get());
+  const ScratchArtifact artifact("kiln-bench-");
+  halide::ArtifactInfo info = compile_model(*g, weights, PassFlags{}, a.halide, artifact.path());
+  BenchReport r = measure(a, artifact.path(), g.get());
   r.compile = {true, info.kernels, info.cache_hits, info.cache_misses, info.total_seconds};
   r.artifact = "(temporary)";
   return r;

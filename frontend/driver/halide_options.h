@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backend/halide/codegen/codegen.h"
+#include "backend/halide/codegen/file_util.h"
 #include "frontend/driver/pass_options.h"
 #include "ir/graph.h"
 #include "ir/tensor.h"
@@ -37,6 +38,20 @@ void add_emit_option(CLI::App& app, HalideFlags& f);
 
 // The names of the options the three functions above added to `app` ("--target", ...).
 std::vector<std::string> halide_option_names(const CLI::App& app);
+
+// Where `kiln run` and `kiln bench` compile a MODEL: a temporary directory, removed when this
+// goes or, if the process is killed, by the next kiln that makes one (TempDir's lock). The
+// artifact has a subdirectory of its own, as the lock file is no artifact's.
+class ScratchArtifact {
+ public:
+  explicit ScratchArtifact(const std::string& prefix)
+      : dir_(prefix), path_(dir_.file("artifact")) {}
+  const std::string& path() const { return path_; }
+
+ private:
+  halide::codegen::TempDir dir_;
+  std::string path_;
+};
 
 // Compiles g (after the passes the flags select; -O when none are given) to
 // an artifact in out_dir, printing progress to stderr.

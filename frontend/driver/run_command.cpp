@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include "backend/halide/codegen/file_util.h"
 #include "backend/reference/interpreter.h"
 #include "frontend/driver/artifact_dir.h"
 #include "frontend/driver/artifact_runner.h"
@@ -121,16 +120,13 @@ int run_halide(const RunArgs& a) {
   TensorMap inputs = make_inputs(*g, a.inputs, a.model.seed);
   double load_ms = ms_since(load_start);
   Clock::time_point compile_start = Clock::now();
-  // Hundreds of megabytes for a large model: removed when the run ends, or if it is killed,
-  // by the next run (TempDir's lock). The artifact goes in a subdirectory of its own, as the
-  // lock file is no artifact's.
-  halide::codegen::TempDir scratch("kiln-run-");
-  const std::string artifact = scratch.file("artifact");
-  compile_model(*g, weights, a.passes, a.halide, artifact);
+  // Hundreds of megabytes for a large model.
+  const ScratchArtifact artifact("kiln-run-");
+  compile_model(*g, weights, a.passes, a.halide, artifact.path());
   double compile_ms = ms_since(compile_start);
   ArtifactRun r;
   {
-    Model model(artifact);
+    Model model(artifact.path());
     r = run_artifact(model, inputs, a.halide.threads, a.profile, probability_outputs(*g));
   }
   fmt::print("model @{}, batch {}\n", g->name(), batch_of(*g));
